@@ -1,0 +1,113 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Output } from "./cli/output";
+import { formatCount } from "./cli/output";
+import { UsageError } from "./errors";
+import { generateSampleCsv } from "./generate/sample-data";
+import { probeFile } from "./loader/file-probe";
+import { PROJECT_ROOT } from "./paths";
+import { runPipeline } from "./pipeline";
+import { DuckDbWarehouse, quoteString } from "./warehouse/duckdb";
+
+export interface BenchmarkOptions {
+  rows: number;
+  seed: number;
+  source?: string;
+  workDir: string;
+  output: Output;
+}
+
+export interface BenchmarkFigures {
+  rows: number;
+  compile: number;
+  load: number;
+  transform: number;
+  assertions: number;
+  total: number;
+  floor: number;
+  ratio: number;
+  peakRssMiB: number;
+}
+
+/**
+ * Times the whole pipeline (cold compile, load, transform, assertions) on one file, and in the same
+ * run a floor: DuckDB alone reading that file into a table and doing one GROUP BY. The ratio of the
+ * two is the figure to watch; absolute times vary with the machine.
+ */
+export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkFigures> {
+  const { output } = options;
+  fs.mkdirSync(options.workDir, { recursive: true });
+  let source = options.source;
+  if (source === undefined) {
+    source = path.join(options.workDir, `bench-${options.rows}-seed${options.seed}.csv`);
+    if (!fs.existsSync(source)) {
+      output.info(`Generating ${formatCount(options.rows)} lines in ${source} ...`);
+      await generateSampleCsv({ rows: options.rows, seed: options.seed, out: source });
+    }
+  } else if (!fs.existsSync(source)) {
+    throw new UsageError(`--source ${source}: no such file.`);
+  }
+  const probe = await probeFile(source); // also warms the page cache for both contenders
+
+  const floorFirst = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
+  const db = path.join(options.workDir, "bench.duckdb");
+  fs.rmSync(db, { force: true });
+  fs.rmSync(`${db}.wal`, { force: true });
+  const quiet: Output = { result: () => undefined, info: () => undefined };
+  const pipeline = await runPipeline({
+    sources: [source],
+    db,
+    projectDir: PROJECT_ROOT,
+    vars: {},
+    fullRefresh: true,
+    useCompileCache: false,
+    output: quiet,
+  });
+  if (!pipeline.run.succeeded) {
+    const failed = pipeline.run.actions.filter((action) => action.status !== "succeeded").map((action) => action.name);
+    throw new UsageError(`The benchmark's pipeline run failed (${failed.join(", ")}); run \`ecom pipeline --source ${source}\` to see why.`);
+  }
+  const floorSecond = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
+  // The faster floor is the stricter baseline.
+  const floor = Math.min(floorFirst.seconds, floorSecond.seconds);
+  const rows = pipeline.loads.reduce((total, load) => total + load.rows, 0);
+  const figures: BenchmarkFigures = {
+    rows,
+    ...pipeline.seconds,
+    floor,
+    ratio: pipeline.seconds.total / floor,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  const line = (label: string, value: string) => output.result(`${label.padEnd(34)} ${value}`);
+  output.result(`Benchmark on ${source} (${formatCount(rows)} lines, ${(probe.size / 1e6).toFixed(1)} MB on disk)`);
+  line("compile (cold, overlaps load)", `${figures.compile.toFixed(2)} s`);
+  line("load", `${figures.load.toFixed(2)} s`);
+  line("transform (tables, views)", `${figures.transform.toFixed(2)} s`);
+  line("assertions", `${figures.assertions.toFixed(2)} s`);
+  line("pipeline total (wall clock)", `${figures.total.toFixed(2)} s`);
+  line("floor (DuckDB read + GROUP BY)", `${figures.floor.toFixed(2)} s  (runs: ${floorFirst.seconds.toFixed(2)} s, ${floorSecond.seconds.toFixed(2)} s)`);
+  line("ratio pipeline / floor", `${figures.ratio.toFixed(2)}x`);
+  line("peak memory (this process, RSS)", `${figures.peakRssMiB.toFixed(0)} MiB`);
+  return figures;
+}
+
+/** DuckDB alone: the file into a table in a fresh database file, then one GROUP BY over it. */
+async function timeFloor(source: string, encoding: string, gzip: boolean, workDir: string): Promise<{ seconds: number }> {
+  const db = path.join(workDir, "floor.duckdb");
+  fs.rmSync(db, { force: true });
+  fs.rmSync(`${db}.wal`, { force: true });
+  const started = process.hrtime.bigint();
+  const warehouse = await DuckDbWarehouse.open(db);
+  try {
+    await warehouse.run(
+      `CREATE TABLE lines AS SELECT * FROM read_csv(${quoteString(path.resolve(source))}, header = true, all_varchar = true,
+         encoding = ${quoteString(encoding)}, compression = ${gzip ? "'gzip'" : "'none'"})`
+    );
+    await warehouse.query("SELECT Country, COUNT(*) AS lines FROM lines GROUP BY Country");
+  } finally {
+    warehouse.close();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(db, { force: true });
+  return { seconds };
+}

@@ -1,0 +1,210 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { compileProject, parseVars } from "../dataform/compile";
+import { describeError, EcomError, UsageError } from "../errors";
+import { generateSampleCsv } from "../generate/sample-data";
+import { loadLocalFile } from "../loader/duckdb-loader";
+import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
+import { runPipeline, type PipelineResult } from "../pipeline";
+import { runUnitTests } from "../runner/unit-tests";
+import { collectSummary, formatSummary } from "../summary";
+import { DuckDbWarehouse } from "../warehouse/duckdb";
+import { runBenchmark } from "../bench";
+import { consoleOutput, formatCount, type Output } from "./output";
+import { resolveSources } from "./sources";
+
+const DEFAULT_SAMPLE_ROWS = 100_000;
+const DEFAULT_SEED = 42;
+
+/**
+ * Runs the `ecom` command line and returns its exit code: 0 success, 1 a failed run or refused
+ * input, 2 a usage error. Nothing else in the tooling exits the process.
+ */
+export async function main(argv: string[], output: Output = consoleOutput): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(output, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof EcomError) {
+      output.info(`error: ${describeError(error)}`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    throw error;
+  }
+}
+
+function buildProgram(output: Output, setExitCode: (code: number) => void): Command {
+  const program = new Command("ecom")
+    .description("Online Retail analytics on Dataform: load, run and inspect the pipeline on an embedded DuckDB warehouse.")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => output.result(text.trimEnd()), writeErr: (text) => output.info(text.trimEnd()) })
+    .showHelpAfterError();
+
+  const dbOption = () => new Option("--db <file>", "DuckDB warehouse file").default(DEFAULT_WAREHOUSE);
+  const varsOption = () => new Option("--vars <pairs>", "Dataform vars, e.g. rfm_as_of=2011-12-10,top_n=5");
+
+  program
+    .command("pipeline")
+    .description("Land the source files, compile the Dataform graph and run it on DuckDB, then print a summary.")
+    .option("--source <paths...>", "CSV or CSV.GZ files or directories to load (default: a generated sample)")
+    .addOption(dbOption())
+    .addOption(varsOption())
+    .option("--full-refresh", "rebuild incremental tables from scratch", false)
+    .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
+    .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
+    .option("--no-compile-cache", "compile even when the project has not changed")
+    .action(async (options: { source?: string[]; db: string; vars?: string; fullRefresh: boolean; rows: number; seed: number; compileCache: boolean }) => {
+      const sources = options.source ? resolveSources(options.source) : [await ensureSample(options.rows, options.seed, output)];
+      const result = await runPipeline({
+        sources,
+        db: options.db,
+        projectDir: PROJECT_ROOT,
+        vars: parseVars(options.vars),
+        fullRefresh: options.fullRefresh,
+        useCompileCache: options.compileCache,
+        output,
+      });
+      await printPipelineSummary(result, options.db, output);
+      setExitCode(result.run.succeeded ? 0 : 1);
+    });
+
+  program
+    .command("load")
+    .description("Land CSV or CSV.GZ files in ecommerce_raw.raw_sales (idempotent per file version).")
+    .requiredOption("--source <paths...>", "files or directories to load")
+    .addOption(dbOption())
+    .action(async (options: { source: string[]; db: string }) => {
+      const warehouse = await DuckDbWarehouse.open(options.db);
+      try {
+        for (const file of resolveSources(options.source)) {
+          const result = await loadLocalFile(warehouse, file);
+          output.result(`${result.sourceFile}: ${result.status}, ${formatCount(result.rows)} rows (${result.encoding}), load ${result.loadId}`);
+        }
+      } finally {
+        warehouse.close();
+      }
+    });
+
+  program
+    .command("run")
+    .description("Compile the Dataform graph for DuckDB and run it on the warehouse (no loading).")
+    .addOption(dbOption())
+    .addOption(varsOption())
+    .option("--full-refresh", "rebuild incremental tables from scratch", false)
+    .option("--no-compile-cache", "compile even when the project has not changed")
+    .action(async (options: { db: string; vars?: string; fullRefresh: boolean; compileCache: boolean }) => {
+      const result = await runPipeline({
+        sources: [],
+        db: options.db,
+        projectDir: PROJECT_ROOT,
+        vars: parseVars(options.vars),
+        fullRefresh: options.fullRefresh,
+        useCompileCache: options.compileCache,
+        output,
+      });
+      await printPipelineSummary(result, options.db, output);
+      setExitCode(result.run.succeeded ? 0 : 1);
+    });
+
+  program
+    .command("test")
+    .description("Run the graph's Dataform unit tests (type: \"test\") on an in-memory DuckDB.")
+    .addOption(varsOption())
+    .action(async (options: { vars?: string }) => {
+      const { graph } = await compileProject({ projectDir: PROJECT_ROOT, vars: { ...parseVars(options.vars), dialect: "duckdb" } });
+      const warehouse = await DuckDbWarehouse.open(":memory:");
+      try {
+        const results = await runUnitTests(warehouse, graph);
+        for (const result of results) {
+          output.result(`${result.passed ? "passed" : "FAILED"}  ${result.name}`);
+          for (const difference of result.differences) output.result(`    ${difference}`);
+        }
+        const failed = results.filter((result) => !result.passed).length;
+        output.result(`${results.length - failed} passed, ${failed} failed`);
+        setExitCode(failed === 0 ? 0 : 1);
+      } finally {
+        warehouse.close();
+      }
+    });
+
+  program
+    .command("generate")
+    .description("Write a deterministic synthetic Online Retail CSV (the demo input).")
+    .option("--rows <n>", "data lines to write", positiveInteger, DEFAULT_SAMPLE_ROWS)
+    .option("--seed <n>", "random seed", integer, DEFAULT_SEED)
+    .requiredOption("--out <file>", "CSV file to write")
+    .action(async (options: { rows: number; seed: number; out: string }) => {
+      const stats = await generateSampleCsv({ rows: options.rows, seed: options.seed, out: options.out });
+      output.result(
+        `Wrote ${formatCount(stats.rows)} lines to ${options.out} (${formatCount(stats.untypeableLines)} deliberately untypeable, ` +
+          `${formatCount(stats.linesWithoutCustomer)} without customer, ${formatCount(stats.cancellationLines)} cancellations, ` +
+          `${stats.firstDate} to ${stats.lastDate}).`
+      );
+    });
+
+  program
+    .command("bench")
+    .description("Time the whole pipeline against a floor: DuckDB alone reading the same file and grouping once.")
+    .option("--rows <n>", "lines to generate when no --source is given", positiveInteger, 1_000_000)
+    .option("--seed <n>", "seed of the generated file", integer, DEFAULT_SEED)
+    .option("--source <file>", "benchmark on this file instead of a generated one")
+    .option("--work-dir <dir>", "where the benchmark's files go", path.join("bench-output"))
+    .action(async (options: { rows: number; seed: number; source?: string; workDir: string }) => {
+      await runBenchmark({ ...options, output });
+    });
+
+  return program;
+}
+
+async function printPipelineSummary(result: PipelineResult, db: string, output: Output): Promise<void> {
+  const warehouse = await DuckDbWarehouse.open(db);
+  try {
+    const summary = await collectSummary(warehouse);
+    const assertions = result.run.actions.filter((action) => action.kind === "assertion");
+    const passed = assertions.filter((action) => action.status === "succeeded").length;
+    const failed = assertions.filter((action) => action.status === "failed").length;
+    const skipped = assertions.length - passed - failed;
+    const s = result.seconds;
+    output.result("");
+    output.result(
+      `${result.run.succeeded ? "Pipeline succeeded" : "Pipeline FAILED"} in ${s.total.toFixed(1)}s ` +
+        `(load ${s.load.toFixed(1)}s, compile ${s.compile.toFixed(1)}s${result.compile.cached ? " cached" : ""}, ` +
+        `transform ${s.transform.toFixed(1)}s, assertions ${s.assertions.toFixed(1)}s).`
+    );
+    output.result(`Assertions: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}.`);
+    output.result("");
+    for (const line of formatSummary(summary)) output.result(line);
+    output.result("");
+    output.result(`Warehouse: ${db}`);
+    output.result(`Run report: ${path.relative(process.cwd(), result.reportFile) || result.reportFile}`);
+  } finally {
+    warehouse.close();
+  }
+}
+
+/** The generated sample for these settings, written once and reused (the same file version loads once). */
+async function ensureSample(rows: number, seed: number, output: Output): Promise<string> {
+  const file = path.join("data", `sample-online-retail-${rows}-seed${seed}.csv`);
+  if (!fs.existsSync(file)) {
+    output.info(`Generating a sample of ${formatCount(rows)} lines (seed ${seed}) in ${file} ...`);
+    await generateSampleCsv({ rows, seed, out: file });
+  }
+  return file;
+}
+
+function integer(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a whole number.`);
+  return Number(value);
+}
+
+function positiveInteger(value: string): number {
+  const number = integer(value.replace(/_/g, ""));
+  if (number < 1) throw new InvalidArgumentError(`${JSON.stringify(value)} must be at least 1.`);
+  return number;
+}

@@ -1,0 +1,156 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CompileError, UsageError } from "../errors";
+import type { CompiledGraph } from "./compiled-graph";
+
+export interface CompileOptions {
+  /** The Dataform project directory (holds workflow_settings.yaml). */
+  projectDir: string;
+  /** Vars passed with --vars; they override workflow_settings.yaml's. */
+  vars: Record<string, string>;
+  /** Reuse an earlier compile of identical inputs (default true). */
+  useCache?: boolean;
+}
+
+export interface CompileResult {
+  graph: CompiledGraph;
+  /** True when the graph came from the cache and `dataform compile` did not run. */
+  cached: boolean;
+  seconds: number;
+}
+
+/** What makes a compile differ: the project's sources, settings, core version and vars. */
+const PROJECT_INPUTS = ["definitions", "includes", "workflow_settings.yaml", "package.json"];
+
+/**
+ * Compiles a Dataform project with the official CLI (`dataform compile --json`), so the local runner
+ * executes exactly the graph that BigQuery users get. Results are cached by the content of the
+ * project's inputs, because a compile costs seconds and most runs change only data.
+ */
+export async function compileProject(options: CompileOptions): Promise<CompileResult> {
+  const started = process.hrtime.bigint();
+  const projectDir = path.resolve(options.projectDir);
+  if (!fs.existsSync(path.join(projectDir, "workflow_settings.yaml"))) {
+    throw new CompileError(`${projectDir} is not a Dataform project: it has no workflow_settings.yaml.`);
+  }
+  const varsArgument = formatVars(options.vars);
+  const cacheFile = path.join(projectDir, ".ecom-cache", "compile", `${compileKey(projectDir, varsArgument)}.json`);
+  const useCache = options.useCache ?? true;
+  if (useCache && fs.existsSync(cacheFile)) {
+    const graph = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as CompiledGraph;
+    return { graph, cached: true, seconds: secondsSince(started) };
+  }
+  const graph = await runDataformCompile(projectDir, varsArgument);
+  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+  // Written whole then renamed, so a killed compile never leaves a truncated cache entry.
+  const partial = `${cacheFile}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, JSON.stringify(graph));
+  fs.renameSync(partial, cacheFile);
+  return { graph, cached: false, seconds: secondsSince(started) };
+}
+
+/** `--vars=a=1,b=2`, refusing values the CLI's syntax cannot carry. */
+export function formatVars(vars: Record<string, string>): string {
+  const pairs = Object.keys(vars)
+    .sort()
+    .map((key) => {
+      const value = vars[key] ?? "";
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`Var name ${JSON.stringify(key)} is not a valid identifier.`);
+      if (/[,=]/.test(value)) throw new UsageError(`Var ${key}=${JSON.stringify(value)}: values may not contain "," or "=".`);
+      return `${key}=${value}`;
+    });
+  return pairs.join(",");
+}
+
+/** Parses `a=1,b=2` as given on the command line. */
+export function parseVars(text: string | undefined): Record<string, string> {
+  const vars: Record<string, string> = {};
+  if (!text) return vars;
+  for (const pair of text.split(",")) {
+    const separator = pair.indexOf("=");
+    if (separator <= 0) throw new UsageError(`--vars expects key=value pairs separated by commas; got ${JSON.stringify(pair)}.`);
+    vars[pair.slice(0, separator).trim()] = pair.slice(separator + 1).trim();
+  }
+  return vars;
+}
+
+function compileKey(projectDir: string, varsArgument: string): string {
+  const hash = createHash("sha256");
+  hash.update(`vars:${varsArgument}\n`);
+  hash.update(`core:${installedVersion(projectDir, "@dataform/core")}\ncli:${installedVersion(projectDir, "@dataform/cli")}\n`);
+  for (const input of PROJECT_INPUTS) {
+    for (const file of listFiles(path.join(projectDir, input))) {
+      hash.update(`file:${path.relative(projectDir, file)}\n`);
+      hash.update(fs.readFileSync(file));
+    }
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
+function listFiles(entry: string): string[] {
+  if (!fs.existsSync(entry)) return [];
+  if (!fs.statSync(entry).isDirectory()) return [entry];
+  return fs
+    .readdirSync(entry)
+    .sort()
+    .flatMap((child) => listFiles(path.join(entry, child)));
+}
+
+function installedVersion(projectDir: string, packageName: string): string {
+  try {
+    const manifest = require.resolve(`${packageName}/package.json`, { paths: [projectDir, __dirname] });
+    return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
+  } catch {
+    return "missing";
+  }
+}
+
+function dataformCliPath(): string {
+  try {
+    return require.resolve("@dataform/cli/bundle.js");
+  } catch (error) {
+    throw new CompileError("The Dataform CLI (@dataform/cli) is not installed: run `npm install`.", { cause: error });
+  }
+}
+
+async function runDataformCompile(projectDir: string, varsArgument: string): Promise<CompiledGraph> {
+  const args = [dataformCliPath(), "compile", projectDir, "--json"];
+  if (varsArgument) args.push(`--vars=${varsArgument}`);
+  const { code, stdout, stderr } = await runNode(args, projectDir);
+  let graph: CompiledGraph;
+  try {
+    graph = JSON.parse(stdout) as CompiledGraph;
+  } catch (error) {
+    throw new CompileError(
+      `dataform compile failed (exit ${code}) for ${projectDir}:\n${(stderr || stdout).trim().slice(0, 4000)}`,
+      { cause: error }
+    );
+  }
+  const errors = graph.graphErrors?.compilationErrors ?? [];
+  if (errors.length > 0) {
+    const details = errors.map((error) => `- ${error.fileName ?? error.actionName ?? "(project)"}: ${error.message ?? error.stack ?? "unknown error"}`);
+    throw new CompileError(`dataform compile found ${errors.length} error(s) in ${projectDir}:\n${details.join("\n")}`);
+  }
+  if (code !== 0) throw new CompileError(`dataform compile exited ${code} for ${projectDir}:\n${stderr.trim().slice(0, 4000)}`);
+  return graph;
+}
+
+function runNode(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", (error) => reject(new CompileError(`Could not start the Dataform CLI: ${error.message}`, { cause: error })));
+    child.on("close", (code) =>
+      resolve({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
+    );
+  });
+}
+
+function secondsSince(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

@@ -1,0 +1,120 @@
+import * as path from "node:path";
+import { compileProject, type CompileResult } from "./dataform/compile";
+import { UsageError } from "./errors";
+import { loadLocalFile, type FileLoadResult } from "./loader/duckdb-loader";
+import { runReportPath } from "./paths";
+import { runGraph, type ActionResult, type RunReport } from "./runner/duckdb-runner";
+import { writeRunReport } from "./runner/run-report";
+import type { Output } from "./cli/output";
+import { describeAction } from "./cli/describe-action";
+import { DuckDbWarehouse } from "./warehouse/duckdb";
+
+export interface PipelineOptions {
+  /** Files to land first; none for `ecom run`. */
+  sources: string[];
+  db: string;
+  projectDir: string;
+  /** Dataform vars from the command line; `dialect` is always duckdb here. */
+  vars: Record<string, string>;
+  fullRefresh: boolean;
+  useCompileCache?: boolean;
+  output: Output;
+}
+
+export interface PhaseSeconds {
+  compile: number;
+  load: number;
+  transform: number;
+  assertions: number;
+  total: number;
+}
+
+export interface PipelineResult {
+  loads: FileLoadResult[];
+  compile: CompileResult;
+  run: RunReport;
+  seconds: PhaseSeconds;
+  reportFile: string;
+}
+
+/**
+ * Load, compile and run on the embedded warehouse. Loading and compiling do not depend on each
+ * other, so they run at the same time (the compile is a child process).
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const started = process.hrtime.bigint();
+  const startedAt = new Date().toISOString();
+  const { output } = options;
+  if (options.vars.dialect && options.vars.dialect !== "duckdb") {
+    throw new UsageError(`The local pipeline runs the DuckDB dialect; drop --vars dialect=${options.vars.dialect}.`);
+  }
+  const warehouse = await DuckDbWarehouse.open(options.db);
+  try {
+    const compiling = compileProject({
+      projectDir: options.projectDir,
+      vars: { ...options.vars, dialect: "duckdb" },
+      useCache: options.useCompileCache ?? true,
+    });
+    // Without this, a compile failure while loading would be reported as unhandled.
+    compiling.catch(() => undefined);
+    const loadStarted = process.hrtime.bigint();
+    const loads: FileLoadResult[] = [];
+    for (const source of options.sources) {
+      output.info(`Loading ${source} ...`);
+      const result = await loadLocalFile(warehouse, source);
+      output.info(describeLoad(result));
+      loads.push(result);
+    }
+    const loadSeconds = secondsSince(loadStarted);
+    const compile = await compiling;
+    output.info(
+      compile.cached
+        ? `Compiled graph unchanged since the last compile: reused it (${compile.seconds.toFixed(2)}s).`
+        : `Compiled the Dataform project (${compile.seconds.toFixed(2)}s).`
+    );
+
+    const run = await runGraph(warehouse, compile.graph, {
+      fullRefresh: options.fullRefresh,
+      onActionDone: (result: ActionResult, done: number, total: number) => {
+        for (const line of describeAction(result, done, total)) output.info(line);
+      },
+    });
+    const reportFile = runReportPath(path.resolve(options.db));
+    writeRunReport(reportFile, {
+      warehouse: options.db,
+      startedAt,
+      compile: { cached: compile.cached, seconds: compile.seconds },
+      succeeded: run.succeeded,
+      seconds: run.seconds,
+      actions: run.actions,
+    });
+    const sum = (kinds: ActionResult["kind"][]) =>
+      run.actions.filter((action) => kinds.includes(action.kind)).reduce((total, action) => total + action.seconds, 0);
+    return {
+      loads,
+      compile,
+      run,
+      reportFile,
+      seconds: {
+        compile: compile.seconds,
+        load: loadSeconds,
+        transform: sum(["table", "view", "incremental", "operations"]),
+        assertions: sum(["assertion"]),
+        total: secondsSince(started),
+      },
+    };
+  } finally {
+    warehouse.close();
+  }
+}
+
+function describeLoad(result: FileLoadResult): string {
+  const rows = result.rows.toLocaleString("en-US");
+  if (result.status === "unchanged") return `  ${result.sourceFile}: already loaded (same file version, ${rows} rows); nothing to do.`;
+  const verb = result.status === "replaced" ? "replaced the earlier version with" : "landed";
+  return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding}) in ${result.seconds.toFixed(2)}s.`;
+}
+
+function secondsSince(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

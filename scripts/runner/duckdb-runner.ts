@@ -1,0 +1,166 @@
+import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable, Target } from "../dataform/compiled-graph";
+import { DuckDbWarehouse, quoteIdentifier, type Row } from "../warehouse/duckdb";
+import { planActions, type PlannedAction } from "./action-graph";
+import { toDuckDbSql } from "./translate";
+
+export type ActionStatus = "succeeded" | "failed" | "skipped";
+
+export interface ActionResult {
+  name: string;
+  kind: "table" | "view" | "incremental" | "assertion" | "operations";
+  status: ActionStatus;
+  seconds: number;
+  /** Rows in the table after the action (tables), or rows the assertion returned. */
+  rows?: number;
+  /** For incremental tables: whether this run rebuilt the table or merged into it. */
+  mode?: "full" | "incremental";
+  error?: string;
+  /** An assertion's first failing rows. */
+  sample?: Row[];
+  /** Why an action was skipped: the failed action it depends on. */
+  skippedBecause?: string;
+}
+
+export interface RunOptions {
+  fullRefresh?: boolean;
+  /** Called as each action finishes, for progress output. */
+  onActionDone?: (result: ActionResult, done: number, total: number) => void;
+  /** How many failing rows of an assertion to keep (default 5). */
+  sampleRows?: number;
+}
+
+export interface RunReport {
+  actions: ActionResult[];
+  succeeded: boolean;
+  seconds: number;
+}
+
+/**
+ * Executes a compiled Dataform graph on DuckDB with the semantics of `dataform run`: actions in
+ * dependency order, each in its own transaction; an assertion that returns rows fails; an action
+ * whose dependency failed (or was skipped) is skipped. The run goes on with independent actions.
+ */
+export async function runGraph(warehouse: DuckDbWarehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
+  const started = process.hrtime.bigint();
+  const plan = planActions(graph);
+  await createSchemas(warehouse, graph);
+  const results = new Map<string, ActionResult>();
+  for (const action of plan) {
+    const blocker = action.dependencies.find((dependency) => results.get(dependency)?.status !== "succeeded");
+    const result = blocker
+      ? { name: action.name, kind: kindOf(action), status: "skipped" as const, seconds: 0, skippedBecause: blocker }
+      : await runAction(warehouse, action, options);
+    results.set(action.name, result);
+    options.onActionDone?.(result, results.size, plan.length);
+  }
+  const actions = [...results.values()];
+  return {
+    actions,
+    succeeded: actions.every((result) => result.status === "succeeded"),
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}
+
+async function runAction(warehouse: DuckDbWarehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
+  const started = process.hrtime.bigint();
+  const base = { name: action.name, kind: kindOf(action) };
+  try {
+    const outcome = await warehouse.transaction(async () => {
+      const { runnable } = action;
+      if (runnable.kind === "table") return buildTable(warehouse, runnable.action, options);
+      if (runnable.kind === "assertion") return checkAssertion(warehouse, runnable.action, options.sampleRows ?? 5);
+      return runOperations(warehouse, runnable.action);
+    });
+    return { ...base, seconds: secondsSince(started), ...outcome };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, status: "failed", seconds: secondsSince(started), error: `${action.name}: ${message}` };
+  }
+}
+
+type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;
+
+async function buildTable(warehouse: DuckDbWarehouse, table: CompiledTable, options: RunOptions): Promise<Outcome> {
+  const target = duckDbName(table.target);
+  if (table.type === "view") {
+    await runAll(warehouse, table.preOps);
+    await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS (\n${toDuckDbSql(table.query)}\n)`);
+    await runAll(warehouse, table.postOps);
+    return { status: "succeeded" };
+  }
+  const exists = await warehouse.tableExists(table.target.schema, table.target.name);
+  const incremental = table.type === "incremental" && exists && !(options.fullRefresh && !table.protected);
+  if (incremental) {
+    await runAll(warehouse, table.incrementalPreOps ?? table.preOps);
+    await mergeIncrement(warehouse, table);
+    await runAll(warehouse, table.incrementalPostOps ?? table.postOps);
+  } else {
+    await runAll(warehouse, table.preOps);
+    await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS (\n${toDuckDbSql(table.query)}\n)`);
+    await runAll(warehouse, table.postOps);
+  }
+  const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${target}`));
+  return { status: "succeeded", rows, ...(table.type === "incremental" ? { mode: incremental ? "incremental" : "full" } : {}) };
+}
+
+/** MERGE on the unique key (update matched rows, insert new ones); INSERT when there is no key. */
+async function mergeIncrement(warehouse: DuckDbWarehouse, table: CompiledTable): Promise<void> {
+  const target = duckDbName(table.target);
+  const increment = toDuckDbSql(table.incrementalQuery ?? table.query);
+  const uniqueKey = table.uniqueKey ?? [];
+  if (uniqueKey.length === 0) {
+    await warehouse.run(`INSERT INTO ${target} BY NAME (\n${increment}\n)`);
+    return;
+  }
+  const columns = (await warehouse.query(`SELECT column_name FROM (DESCRIBE ${target})`)).map((row) => String(row.column_name));
+  const on = uniqueKey.map((key) => `target.${quoteIdentifier(key)} = source.${quoteIdentifier(key)}`).join(" AND ");
+  const updates = columns.map((column) => `${quoteIdentifier(column)} = source.${quoteIdentifier(column)}`).join(", ");
+  const names = columns.map(quoteIdentifier).join(", ");
+  const values = columns.map((column) => `source.${quoteIdentifier(column)}`).join(", ");
+  await warehouse.run(
+    `MERGE INTO ${target} AS target USING (\n${increment}\n) AS source ON ${on}
+     WHEN MATCHED THEN UPDATE SET ${updates}
+     WHEN NOT MATCHED THEN INSERT (${names}) VALUES (${values})`
+  );
+}
+
+/** Like `dataform run`: the assertion's query becomes a view, and any row it returns is a failure. */
+async function checkAssertion(warehouse: DuckDbWarehouse, assertion: CompiledAssertion, sampleRows: number): Promise<Outcome> {
+  const view = duckDbName(assertion.target);
+  await warehouse.run(`CREATE OR REPLACE VIEW ${view} AS (\n${toDuckDbSql(assertion.query)}\n)`);
+  const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${view}`));
+  if (rows === 0) return { status: "succeeded", rows };
+  const { rows: sample } = await warehouse.queryFirst(`SELECT * FROM ${view}`, sampleRows);
+  return { status: "failed", rows, sample, error: `assertion returned ${rows} failing row(s)` };
+}
+
+async function runOperations(warehouse: DuckDbWarehouse, operation: CompiledOperation): Promise<Outcome> {
+  await runAll(warehouse, operation.queries);
+  return { status: "succeeded" };
+}
+
+async function runAll(warehouse: DuckDbWarehouse, statements: string[] | undefined): Promise<void> {
+  for (const statement of statements ?? []) {
+    if (statement.trim() !== "") await warehouse.run(toDuckDbSql(statement));
+  }
+}
+
+async function createSchemas(warehouse: DuckDbWarehouse, graph: CompiledGraph): Promise<void> {
+  const targets = [...(graph.tables ?? []), ...(graph.assertions ?? []), ...(graph.operations ?? [])].map((action) => action.target);
+  for (const schema of new Set(targets.map((target) => target.schema))) {
+    await warehouse.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+  }
+}
+
+function kindOf(action: PlannedAction): ActionResult["kind"] {
+  return action.runnable.kind === "table" ? action.runnable.action.type : action.runnable.kind;
+}
+
+function duckDbName(target: Target): string {
+  return `${quoteIdentifier(target.schema)}.${quoteIdentifier(target.name)}`;
+}
+
+function secondsSince(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+

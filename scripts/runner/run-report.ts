@@ -1,0 +1,18 @@
+import * as fs from "node:fs";
+import type { RunReport } from "./duckdb-runner";
+
+export interface RunReportFile {
+  warehouse: string;
+  startedAt: string;
+  compile: { cached: boolean; seconds: number };
+  succeeded: boolean;
+  seconds: number;
+  actions: RunReport["actions"];
+}
+
+/** Writes the run report beside the warehouse, whole or not at all (written aside, then renamed). */
+export function writeRunReport(file: string, report: RunReportFile): void {
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, `${JSON.stringify(report, null, 2)}\n`);
+  fs.renameSync(partial, file);
+}
