@@ -10,6 +10,7 @@ const path = require("node:path");
 const root = path.join(__dirname, "..");
 const built = path.join(root, "dist", "scripts", "cli", "main.js");
 
+/** @param {string} directory */
 function newestSourceTime(directory) {
   let newest = 0;
   for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {

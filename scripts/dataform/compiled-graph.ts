@@ -8,8 +8,14 @@ export interface Target {
   name: string;
 }
 
+export interface ActionDescriptor {
+  description?: string;
+  columns?: { path?: string[]; description?: string }[];
+}
+
 export interface ActionBase {
   target: Target;
+  actionDescriptor?: ActionDescriptor;
   fileName?: string;
   dependencyTargets?: Target[];
   tags?: string[];
