@@ -1,0 +1,181 @@
+import { strict as assert } from "node:assert";
+import { compileProject, formatVars, parseVars } from "../../scripts/dataform/compile";
+import { targetName, type CompiledGraph } from "../../scripts/dataform/compiled-graph";
+import { PROJECT_ROOT } from "../../scripts/paths";
+
+/** SQL every statement of a graph runs, with where it comes from. */
+function statements(graph: CompiledGraph): { origin: string; sql: string }[] {
+  const found: { origin: string; sql: string }[] = [];
+  for (const table of graph.tables ?? []) {
+    const name = targetName(table.target);
+    for (const sql of [table.query, table.incrementalQuery, ...(table.preOps ?? []), ...(table.postOps ?? [])]) {
+      if (sql) found.push({ origin: name, sql });
+    }
+  }
+  for (const assertion of graph.assertions ?? []) found.push({ origin: targetName(assertion.target), sql: assertion.query });
+  for (const operation of graph.operations ?? []) for (const sql of operation.queries) found.push({ origin: targetName(operation.target), sql });
+  for (const test of graph.tests ?? []) {
+    found.push({ origin: test.name, sql: test.testQuery }, { origin: test.name, sql: test.expectedOutputQuery });
+  }
+  return found;
+}
+
+/** Functions and syntax that exist in DuckDB but not in BigQuery Standard SQL. */
+const DUCKDB_ONLY = [
+  /\bTRY_CAST\s*\(/i,
+  /\bTRY_STRPTIME\s*\(/i,
+  /\bSTRPTIME\s*\(/i,
+  /\bSTRFTIME\s*\(/i,
+  /\bREGEXP_MATCHES\s*\(/i,
+  /\bGENERATE_SERIES\s*\(/i,
+  /\bISODOW\s*\(/i,
+  /\bCHR\s*\(/i,
+  /\bLIST_\w+\s*\(/i,
+  /\bSTRUCT_PACK\s*\(/i,
+  /\bDATE_DIFF\s*\(\s*'/i,
+  /\bDATE_TRUNC\s*\(\s*'/i,
+  /::/,
+  /\b(VARCHAR|BIGINT|DOUBLE|HUGEINT|TIMESTAMPTZ)\b/i,
+  /\bDECIMAL\s*\(/i,
+  /"[A-Za-z_][A-Za-z0-9_]*"\."/, // double-quoted identifiers are strings in BigQuery
+];
+
+/** Functions and syntax that exist in BigQuery but not in DuckDB. */
+const BIGQUERY_ONLY = [
+  /\bSAFE_CAST\s*\(/i,
+  /\bSAFE\./i,
+  /\bPARSE_DATETIME\s*\(/i,
+  /\bGENERATE_DATE_ARRAY\s*\(/i,
+  /\bTO_HEX\s*\(/i,
+  /\bFORMAT_DATE\s*\(/i,
+  /\bREGEXP_CONTAINS\s*\(/i,
+  /\bCODE_POINTS_TO_STRING\s*\(/i,
+  /\bSAFE_DIVIDE\s*\(/i,
+  /\bISOWEEK\b/i,
+  /\bDAYOFWEEK\b/i,
+  /\br'/,
+  /\\'/, // backslash-escaped quotes
+];
+
+function offending(graph: CompiledGraph, patterns: RegExp[]): string[] {
+  return statements(graph).flatMap(({ origin, sql }) =>
+    patterns.filter((pattern) => pattern.test(sql)).map((pattern) => `${origin}: ${pattern} in ${sql.match(pattern)?.[0]}`)
+  );
+}
+
+describe("the Dataform project compiles", function () {
+  this.timeout(60_000);
+  let bigquery: CompiledGraph;
+  let duckdb: CompiledGraph;
+
+  before(async () => {
+    [bigquery, duckdb] = await Promise.all([
+      compileProject({ projectDir: PROJECT_ROOT, vars: {} }).then((result) => result.graph),
+      compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" } }).then((result) => result.graph),
+    ]);
+  });
+
+  it("for BigQuery by default, with every table of the data contract", () => {
+    assert.equal(bigquery.projectConfig?.vars?.dialect, "bigquery");
+    const names = (bigquery.tables ?? []).map((table) => targetName(table.target)).sort();
+    assert.deepEqual(names, [
+      "ecommerce_analytics.agg_customer_segments",
+      "ecommerce_analytics.agg_daily_sales",
+      "ecommerce_analytics.customer_rfm",
+      "ecommerce_analytics.top_n_products_monthly",
+      "ecommerce_dwh.dim_customers",
+      "ecommerce_dwh.dim_dates",
+      "ecommerce_dwh.dim_products",
+      "ecommerce_dwh.fact_sales",
+      "ecommerce_staging.stg_sales",
+      "ecommerce_staging.stg_sales_rejected",
+      "ecommerce_staging.stg_sales_typed",
+    ]);
+    assert.deepEqual((bigquery.declarations ?? []).map((declaration) => targetName(declaration.target)).sort(), [
+      "ecommerce_raw.load_ledger",
+      "ecommerce_raw.raw_sales",
+    ]);
+  });
+
+  it("with BigQuery SQL free of DuckDB-only functions and syntax", () => {
+    assert.deepEqual(offending(bigquery, DUCKDB_ONLY), []);
+  });
+
+  it("with DuckDB SQL free of BigQuery-only functions and syntax", () => {
+    assert.deepEqual(offending(duckdb, BIGQUERY_ONLY), []);
+  });
+
+  it("with fact_sales incremental on sales_line_id, partitioned by invoice_date and clustered by customer and product on BigQuery", () => {
+    const fact = (bigquery.tables ?? []).find((table) => table.target.name === "fact_sales");
+    assert.equal(fact?.type, "incremental");
+    assert.deepEqual(fact?.uniqueKey, ["sales_line_id"]);
+    assert.deepEqual(fact?.bigquery, { partitionBy: "invoice_date", clusterBy: ["customer_key", "product_key"] });
+    assert.match(fact?.incrementalQuery ?? "", /_loaded_at >/);
+  });
+
+  it("with a grain, documented columns, a layer tag and assertions on every table", () => {
+    const layers: Record<string, string> = { ecommerce_staging: "staging", ecommerce_dwh: "dwh", ecommerce_analytics: "analytics" };
+    const problems: string[] = [];
+    for (const table of bigquery.tables ?? []) {
+      const name = targetName(table.target);
+      if (!/Grain: one row per/.test(table.actionDescriptor?.description ?? "")) problems.push(`${name}: description states no grain`);
+      const columns = table.actionDescriptor?.columns ?? [];
+      if (columns.length < 3 || columns.some((column) => !column.description)) problems.push(`${name}: columns not documented`);
+      if (!(table.tags ?? []).includes(layers[table.target.schema] ?? "?")) problems.push(`${name}: no layer tag`);
+      const checks = (bigquery.assertions ?? []).filter((assertion) => assertion.parentAction && targetName(assertion.parentAction) === name);
+      if (checks.length === 0) problems.push(`${name}: no assertions`);
+      if (table.type !== "view" && !checks.some((assertion) => /uniqueKey/.test(assertion.target.name))) problems.push(`${name}: no unique key`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it("with the cross-table assertions of the data contract", () => {
+    const standalone = (bigquery.assertions ?? []).filter((assertion) => !assertion.parentAction).map((assertion) => assertion.target.name).sort();
+    assert.deepEqual(standalone, [
+      "customer_rfm_one_segment_each",
+      "dim_dates_no_gaps",
+      "fact_sales_amount_reconciles",
+      "fact_sales_keys_resolve",
+      "raw_rows_reconcile",
+      "top_n_products_at_most_n",
+    ]);
+  });
+
+  it("with every reference resolving to a table or a declaration", () => {
+    const known = new Set([...(bigquery.tables ?? []), ...(bigquery.declarations ?? [])].map((action) => targetName(action.target)));
+    const dangling = [...(bigquery.tables ?? []), ...(bigquery.assertions ?? [])].flatMap((action) =>
+      (action.dependencyTargets ?? []).map(targetName).filter((name) => !known.has(name)).map((name) => `${targetName(action.target)} -> ${name}`)
+    );
+    assert.deepEqual(dangling, []);
+  });
+
+  it("with unit tests for customer_rfm and agg_daily_sales", () => {
+    assert.deepEqual((bigquery.tests ?? []).map((test) => test.name).sort(), ["agg_daily_sales_by_country", "customer_rfm_scores"]);
+  });
+
+  it("reuses an earlier compile of the same project and vars", async () => {
+    const again = await compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" } });
+    assert.equal(again.cached, true);
+    assert.deepEqual(again.graph, duckdb);
+  });
+
+  it("fails naming the var when a var is invalid", async () => {
+    await assert.rejects(
+      compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb", top_n: "ten" }, useCache: false }),
+      (error: Error) => /top_n/.test(error.message) && /whole number/.test(error.message)
+    );
+  });
+});
+
+describe("vars on the command line", () => {
+  it("parse from key=value pairs and format back sorted", () => {
+    assert.deepEqual(parseVars("top_n=5, rfm_as_of=2011-12-11"), { top_n: "5", rfm_as_of: "2011-12-11" });
+    assert.equal(formatVars({ top_n: "5", dialect: "duckdb" }), "dialect=duckdb,top_n=5");
+    assert.deepEqual(parseVars(undefined), {});
+  });
+
+  it("refuse malformed pairs and values the CLI cannot carry", () => {
+    assert.throws(() => parseVars("top_n"), /key=value/);
+    assert.throws(() => formatVars({ top_n: "1,2" }), /may not contain/);
+  });
+});

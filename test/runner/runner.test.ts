@@ -1,0 +1,169 @@
+import { strict as assert } from "node:assert";
+import { compileProject } from "../../scripts/dataform/compile";
+import type { CompiledGraph, CompiledTable, Target } from "../../scripts/dataform/compiled-graph";
+import { PROJECT_ROOT } from "../../scripts/paths";
+import { planActions } from "../../scripts/runner/action-graph";
+import { runGraph } from "../../scripts/runner/duckdb-runner";
+import { toDuckDbSql } from "../../scripts/runner/translate";
+import { compareRows, runUnitTests } from "../../scripts/runner/unit-tests";
+import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
+
+const target = (schema: string, name: string): Target => ({ database: "project", schema, name });
+const ref = (schema: string, name: string) => `\`project.${schema}.${name}\``;
+
+function table(name: string, query: string, dependsOn: string[] = [], extra: Partial<CompiledTable> = {}): CompiledTable {
+  return { type: "table", target: target("s", name), query, dependencyTargets: dependsOn.map((dependency) => target("s", dependency)), ...extra };
+}
+
+describe("translating compiled SQL for DuckDB", () => {
+  it("turns BigQuery-quoted targets into DuckDB schema.table names and leaves the rest alone", () => {
+    assert.equal(
+      toDuckDbSql("SELECT 'a' FROM `my-project.ecommerce_dwh.fact_sales` JOIN `ecommerce_dwh.dim_dates` USING (date_key)"),
+      `SELECT 'a' FROM "ecommerce_dwh"."fact_sales" JOIN "ecommerce_dwh"."dim_dates" USING (date_key)`
+    );
+  });
+});
+
+describe("planning actions", () => {
+  it("orders actions after their dependencies, ties by name, and leaves disabled actions out", () => {
+    const graph: CompiledGraph = {
+      tables: [table("c", "SELECT 1", ["b"]), table("b", "SELECT 1", ["a"]), table("a", "SELECT 1"), table("z", "SELECT 1", [], { disabled: true })],
+      assertions: [{ target: target("checks", "a_ok"), query: "SELECT 1 WHERE FALSE", dependencyTargets: [target("s", "a")] }],
+      declarations: [{ target: target("raw", "source") }],
+    };
+    assert.deepEqual(
+      planActions(graph).map((action) => action.name),
+      ["s.a", "checks.a_ok", "s.b", "s.c"]
+    );
+  });
+
+  it("refuses a dependency cycle, naming the actions in it", () => {
+    const graph: CompiledGraph = { tables: [table("a", "SELECT 1", ["b"]), table("b", "SELECT 1", ["a"])] };
+    assert.throws(() => planActions(graph), /cycle among: s\.a, s\.b/);
+  });
+});
+
+describe("running a graph on DuckDB", function () {
+  this.timeout(30_000);
+  let warehouse: DuckDbWarehouse;
+  beforeEach(async () => {
+    warehouse = await DuckDbWarehouse.open(":memory:");
+  });
+  afterEach(() => warehouse.close());
+
+  it("builds tables and views in order, and an incremental table in full then by MERGE on its key", async () => {
+    await warehouse.run("CREATE SCHEMA src; CREATE TABLE src.events AS SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, value)");
+    const graph: CompiledGraph = {
+      tables: [
+        { type: "view", target: target("s", "events_view"), query: `SELECT * FROM \`project.src.events\`` },
+        table("events_copy", `SELECT * FROM ${ref("s", "events_view")}`, ["events_view"]),
+        {
+          type: "incremental",
+          target: target("s", "events_merged"),
+          query: `SELECT id, value FROM ${ref("s", "events_view")}`,
+          incrementalQuery: `SELECT id, value FROM ${ref("s", "events_view")} WHERE id >= 2`,
+          uniqueKey: ["id"],
+          dependencyTargets: [target("s", "events_view")],
+        },
+      ],
+    };
+    const first = await runGraph(warehouse, graph);
+    assert.deepEqual(
+      first.actions.map((action) => [action.name, action.status, action.rows, action.mode]),
+      [
+        ["s.events_view", "succeeded", undefined, undefined],
+        ["s.events_copy", "succeeded", 2, undefined],
+        ["s.events_merged", "succeeded", 2, "full"],
+      ]
+    );
+    await warehouse.run("UPDATE src.events SET value = 'B' WHERE id = 2; INSERT INTO src.events VALUES (3, 'c')");
+    const second = await runGraph(warehouse, graph);
+    assert.equal(second.actions.find((action) => action.name === "s.events_merged")?.mode, "incremental");
+    assert.deepEqual(await warehouse.query("SELECT id, value FROM s.events_merged ORDER BY id"), [
+      { id: 1, value: "a" },
+      { id: 2, value: "B" },
+      { id: 3, value: "c" },
+    ]);
+    const refreshed = await runGraph(warehouse, graph, { fullRefresh: true });
+    assert.equal(refreshed.actions.find((action) => action.name === "s.events_merged")?.mode, "full");
+  });
+
+  it("fails an assertion that returns rows, shows them, skips its dependents and runs independent actions", async () => {
+    const graph: CompiledGraph = {
+      tables: [
+        table("orders", "SELECT * FROM (VALUES (1), (1), (2)) AS t(order_id)"),
+        table("order_totals", `SELECT COUNT(*) AS orders FROM ${ref("s", "orders")}`, [], {
+          dependencyTargets: [target("s", "orders"), target("checks", "orders_unique")],
+        }),
+        table("independent", "SELECT 1 AS one"),
+      ],
+      assertions: [
+        {
+          target: target("checks", "orders_unique"),
+          query: `SELECT order_id, COUNT(*) AS copies FROM ${ref("s", "orders")} GROUP BY order_id HAVING COUNT(*) > 1`,
+          dependencyTargets: [target("s", "orders")],
+        },
+      ],
+    };
+    const report = await runGraph(warehouse, graph);
+    assert.equal(report.succeeded, false);
+    const byName = new Map(report.actions.map((action) => [action.name, action]));
+    assert.equal(byName.get("checks.orders_unique")?.status, "failed");
+    assert.equal(byName.get("checks.orders_unique")?.rows, 1);
+    assert.deepEqual(byName.get("checks.orders_unique")?.sample, [{ order_id: 1, copies: "2" }]);
+    assert.equal(byName.get("s.order_totals")?.status, "skipped");
+    assert.equal(byName.get("s.order_totals")?.skippedBecause, "checks.orders_unique");
+    assert.equal(byName.get("s.independent")?.status, "succeeded");
+    assert.equal(await warehouse.tableExists("s", "order_totals"), false);
+  });
+
+  it("reports a failing statement with the action's name and leaves the previous table in place", async () => {
+    const good: CompiledGraph = { tables: [table("t", "SELECT 1 AS x")] };
+    await runGraph(warehouse, good);
+    const broken: CompiledGraph = { tables: [table("t", "SELECT * FROM no_such_table")] };
+    const report = await runGraph(warehouse, broken);
+    assert.equal(report.actions[0]?.status, "failed");
+    assert.match(report.actions[0]?.error ?? "", /^s\.t: .*no_such_table/s);
+    assert.deepEqual(await warehouse.query("SELECT x FROM s.t"), [{ x: 1 }]);
+  });
+});
+
+describe("Dataform unit tests on DuckDB", function () {
+  this.timeout(60_000);
+  let graph: CompiledGraph;
+  let warehouse: DuckDbWarehouse;
+  before(async () => {
+    graph = (await compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" } })).graph;
+    warehouse = await DuckDbWarehouse.open(":memory:");
+  });
+  after(() => warehouse.close());
+
+  it("pass for the project's tests of customer_rfm and agg_daily_sales", async () => {
+    const results = await runUnitTests(warehouse, graph);
+    assert.deepEqual(
+      results.map((result) => [result.name, result.passed, result.differences]),
+      [
+        ["agg_daily_sales_by_country", true, []],
+        ["customer_rfm_scores", true, []],
+      ]
+    );
+  });
+
+  it("fail on a wrong expectation, showing the expected and produced rows", async () => {
+    const rfmTest = (graph.tests ?? []).find((test) => test.name === "customer_rfm_scores");
+    assert.ok(rfmTest);
+    const broken: CompiledGraph = {
+      tests: [{ ...rfmTest, expectedOutputQuery: rfmTest.expectedOutputQuery.replace("'Loyal Customers'", "'Champions'") }],
+    };
+    const [result] = await runUnitTests(warehouse, broken);
+    assert.equal(result?.passed, false);
+    assert.equal(result?.differences.length, 2);
+    assert.match(result?.differences[0] ?? "", /^- expected, not produced: .*customer_id="10001".*segment="Champions"/);
+    assert.match(result?.differences[1] ?? "", /^\+ produced, not expected: .*customer_id="10001".*segment="Loyal Customers"/);
+  });
+
+  it("compare numbers by value and name missing columns", () => {
+    assert.deepEqual(compareRows({ columns: ["a"], rows: [{ a: "2.500000000" }] }, { columns: ["a"], rows: [{ a: 2.5 }] }), []);
+    assert.deepEqual(compareRows({ columns: ["a"], rows: [] }, { columns: ["a", "b"], rows: [] }), ["columns expected but not produced: b"]);
+  });
+});
