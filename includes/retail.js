@@ -78,9 +78,10 @@ const OTHER_CATEGORY = "Other";
  * @param {string} descriptionExpression upper-case is applied here
  * @param {string} isProductExpression BOOL
  * @param {ReadonlyArray<{ category: string, keywords: readonly string[] }>} [rules]
+ * @param {{ stringLiteral: (text: string) => string }} [dialectSql] defaults to the compile's dialect
  */
-function categoryCase(descriptionExpression, isProductExpression, rules = CATEGORY_RULES) {
-  const literal = sql.stringLiteral;
+function categoryCase(descriptionExpression, isProductExpression, rules = CATEGORY_RULES, dialectSql = sql) {
+  const literal = dialectSql.stringLiteral;
   const whens = rules.map(({ category, keywords }) => {
     if (keywords.length === 0) throw new Error(`category ${category} has no keywords`);
     const tests = keywords.map((keyword) => {

@@ -92,7 +92,7 @@ function forDialect(dialect) {
     if (formats.length === 0) throw new Error("parseDatetime needs at least one format");
     if (bigquery) {
       const attempts = formats.map((format) => `SAFE.PARSE_DATETIME('${format}', ${expression})`);
-      return attempts.length === 1 ? attempts[0] : `COALESCE(${attempts.join(", ")})`;
+      return attempts.length === 1 ? String(attempts[0]) : `COALESCE(${attempts.join(", ")})`;
     }
     const list = formats.map((format) => `'${format}'`).join(", ");
     return `CAST(TRY_STRPTIME(${expression}, [${list}]) AS TIMESTAMP)`;

@@ -76,7 +76,7 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
   const loadedAt = new Date().toISOString().replace("T", " ").replace("Z", "");
   const columns = `{${columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
   // The landing table keeps the file's order (DuckDB preserves insertion order), so rowid + 1 is
-  // the data line number.
+  // the data line number; scanning it back keeps that order too, so no ORDER BY (a sort) is needed.
   const readCsv = `read_csv(${quoteString(path.resolve(file))},
       header = true, delim = ',', quote = '"', escape = '"', columns = ${columns},
       encoding = ${quoteString(probe.encoding)}, compression = ${probe.gzip ? "'gzip'" : "'none'"},
@@ -93,7 +93,7 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
       await warehouse.run(`DELETE FROM ${RAW_SCHEMA}.raw_sales WHERE _source_file = ?`, [sourceFile]);
       await warehouse.run(
         `INSERT INTO ${RAW_SCHEMA}.raw_sales (${SOURCE_COLUMNS.join(", ")}, _source_file, _source_row, _load_id, _loaded_at)
-         SELECT ${SOURCE_COLUMNS.join(", ")}, ?, rowid + 1, ?, CAST(? AS TIMESTAMP) FROM ${landing} ORDER BY rowid`,
+         SELECT ${SOURCE_COLUMNS.join(", ")}, ?, rowid + 1, ?, CAST(? AS TIMESTAMP) FROM ${landing}`,
         [sourceFile, loadId, loadedAt]
       );
       await warehouse.run(
