@@ -8,20 +8,21 @@
 const sql = require("./sql");
 
 /**
- * The eight source columns, in landing order, with the header names accepted for each. Headers are
+ * The eight source columns, in landing order, with their data.csv header and the header names
+ * accepted for each (normalised). Headers are
  * compared after lower-casing and removing blanks and underscores, so `Customer ID`, `customer_id`
  * and `CustomerID` are one name. Online Retail II's names (`Invoice`, `Price`, `Customer ID`) are aliases.
- * @type {ReadonlyArray<{ column: string, headers: readonly string[] }>}
+ * @type {ReadonlyArray<{ column: string, header: string, headers: readonly string[] }>}
  */
 const SOURCE_COLUMNS = Object.freeze([
-  { column: "invoice_no", headers: ["invoiceno", "invoice", "invoicenumber"] },
-  { column: "stock_code", headers: ["stockcode"] },
-  { column: "description", headers: ["description"] },
-  { column: "quantity", headers: ["quantity"] },
-  { column: "invoice_date", headers: ["invoicedate"] },
-  { column: "unit_price", headers: ["unitprice", "price"] },
-  { column: "customer_id", headers: ["customerid"] },
-  { column: "country", headers: ["country"] },
+  { column: "invoice_no", header: "InvoiceNo", headers: ["invoiceno", "invoice", "invoicenumber"] },
+  { column: "stock_code", header: "StockCode", headers: ["stockcode"] },
+  { column: "description", header: "Description", headers: ["description"] },
+  { column: "quantity", header: "Quantity", headers: ["quantity"] },
+  { column: "invoice_date", header: "InvoiceDate", headers: ["invoicedate"] },
+  { column: "unit_price", header: "UnitPrice", headers: ["unitprice", "price"] },
+  { column: "customer_id", header: "CustomerID", headers: ["customerid"] },
+  { column: "country", header: "Country", headers: ["country"] },
 ]);
 
 /**

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { compileProject, type CompileResult } from "./dataform/compile";
 import { UsageError } from "./errors";
-import { loadLocalFile, type FileLoadResult } from "./loader/duckdb-loader";
+import { loadLocalFiles, type FileLoadResult } from "./loader/duckdb-loader";
 import { runReportPath } from "./paths";
 import { runGraph, type ActionResult, type RunReport } from "./runner/duckdb-runner";
 import { writeRunReport } from "./runner/run-report";
@@ -58,13 +58,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     // Without this, a compile failure while loading would be reported as unhandled.
     compiling.catch(() => undefined);
     const loadStarted = process.hrtime.bigint();
-    const loads: FileLoadResult[] = [];
-    for (const source of options.sources) {
-      output.info(`Loading ${source} ...`);
-      const result = await loadLocalFile(warehouse, source);
-      output.info(describeLoad(result));
-      loads.push(result);
-    }
+    if (options.sources.length > 0) output.info(`Loading ${options.sources.length} file(s) ...`);
+    const loads = await loadLocalFiles(warehouse, options.sources, (result) => output.info(describeLoad(result)));
     const loadSeconds = secondsSince(loadStarted);
     const compile = await compiling;
     output.info(
@@ -108,11 +103,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
 }
 
-function describeLoad(result: FileLoadResult): string {
+/** One line saying what loading a file did. */
+export function describeLoad(result: FileLoadResult): string {
   const rows = result.rows.toLocaleString("en-US");
   if (result.status === "unchanged") return `  ${result.sourceFile}: already loaded (same file version, ${rows} rows); nothing to do.`;
   const verb = result.status === "replaced" ? "replaced the earlier version with" : "landed";
-  return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding}) in ${result.seconds.toFixed(2)}s.`;
+  const from = result.previousPath ? ` (the earlier version came from ${result.previousPath})` : "";
+  return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding}) in ${result.seconds.toFixed(2)}s${from}.`;
 }
 
 function secondsSince(started: bigint): number {

@@ -4,9 +4,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { compileProject, parseVars } from "../dataform/compile";
 import { describeError, EcomError, UsageError } from "../errors";
 import { generateSampleCsv } from "../generate/sample-data";
-import { loadLocalFile } from "../loader/duckdb-loader";
+import { loadLocalFiles } from "../loader/duckdb-loader";
 import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
-import { runPipeline, type PipelineResult } from "../pipeline";
+import { describeLoad, runPipeline, type PipelineResult } from "../pipeline";
 import { runUnitTests } from "../runner/unit-tests";
 import { collectSummary, formatSummary } from "../summary";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
@@ -80,12 +80,10 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .requiredOption("--source <paths...>", "files or directories to load")
     .addOption(dbOption())
     .action(async (options: { source: string[]; db: string }) => {
+      const files = resolveSources(options.source);
       const warehouse = await DuckDbWarehouse.open(options.db);
       try {
-        for (const file of resolveSources(options.source)) {
-          const result = await loadLocalFile(warehouse, file);
-          output.result(`${result.sourceFile}: ${result.status}, ${formatCount(result.rows)} rows (${result.encoding}), load ${result.loadId}`);
-        }
+        await loadLocalFiles(warehouse, files, (result) => output.result(describeLoad(result).trim()));
       } finally {
         warehouse.close();
       }

@@ -53,16 +53,16 @@ export function mapHeader(headerLine: string, file: string): string[] {
     }
     return match.column;
   });
-  for (const { column, headers } of retail.SOURCE_COLUMNS) {
+  for (const { column, header } of retail.SOURCE_COLUMNS) {
     const count = columns.filter((name) => name === column).length;
     if (count === 0) {
-      throw new LoadError(`${file}, line 1: column ${headers[0]} (${column}) is missing. Expected: ${expectedHeader()}.`);
+      throw new LoadError(`${file}, line 1: column ${header} is missing. Expected: ${expectedHeader()}.`);
     }
-    if (count > 1) throw new LoadError(`${file}, line 1: column ${column} appears ${count} times.`);
+    if (count > 1) throw new LoadError(`${file}, line 1: column ${header} appears ${count} times.`);
   }
   return columns;
 }
 
 function expectedHeader(): string {
-  return "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+  return retail.SOURCE_COLUMNS.map((column) => column.header).join(",");
 }

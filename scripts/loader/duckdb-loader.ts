@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { LoadError } from "../errors";
 import { DuckDbWarehouse, quoteIdentifier, quoteString } from "../warehouse/duckdb";
+import { describeCsvError } from "./csv-errors";
 import { mapHeader } from "./csv-header";
 import { probeFile, type SourceEncoding } from "./file-probe";
 import retail = require("../../includes/retail");
@@ -12,6 +13,8 @@ export interface FileLoadResult {
   file: string;
   sourceFile: string;
   status: "loaded" | "replaced" | "unchanged";
+  /** When a version of a file with this name was loaded before from another path. */
+  previousPath?: string;
   rows: number;
   loadId: string;
   encoding: SourceEncoding;
@@ -35,11 +38,40 @@ export async function ensureRawTables(warehouse: DuckDbWarehouse): Promise<void>
     CREATE TABLE IF NOT EXISTS ${RAW_SCHEMA}.load_ledger (
       load_id VARCHAR NOT NULL,
       source_file VARCHAR NOT NULL,
+      source_path VARCHAR NOT NULL,
       file_size BIGINT NOT NULL,
       checksum VARCHAR NOT NULL,
       rows_loaded BIGINT NOT NULL,
       loaded_at TIMESTAMP NOT NULL
     );`);
+}
+
+/**
+ * Lands local files one after another. A file is identified by its name (as daily exports are), so
+ * two files of one name in one load would replace each other: that is refused before anything lands.
+ */
+export async function loadLocalFiles(
+  warehouse: DuckDbWarehouse,
+  files: string[],
+  onLoaded: (result: FileLoadResult) => void = () => undefined
+): Promise<FileLoadResult[]> {
+  const byName = new Map<string, string[]>();
+  for (const file of files) byName.set(path.basename(file), [...(byName.get(path.basename(file)) ?? []), file]);
+  for (const [name, same] of byName) {
+    if (same.length > 1) {
+      throw new LoadError(
+        `${same.length} files are named ${name} (${same.join(", ")}). A file is identified by its name, so each would ` +
+          "replace the one loaded before it. Rename them (e.g. sales-2010.csv, sales-2011.csv) and load again; nothing was loaded."
+      );
+    }
+  }
+  const results: FileLoadResult[] = [];
+  for (const file of files) {
+    const result = await loadLocalFile(warehouse, file);
+    onLoaded(result);
+    results.push(result);
+  }
+  return results;
 }
 
 /**
@@ -55,8 +87,9 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
   const sourceFile = path.basename(file);
   await ensureRawTables(warehouse);
 
+  const sourcePath = path.resolve(file);
   const versions = await warehouse.query(
-    `SELECT load_id, checksum, rows_loaded FROM ${RAW_SCHEMA}.load_ledger WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`,
+    `SELECT load_id, checksum, rows_loaded, source_path FROM ${RAW_SCHEMA}.load_ledger WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`,
     [sourceFile]
   );
   const latest = versions[0];
@@ -77,7 +110,7 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
   const columns = `{${columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
   // The landing table keeps the file's order (DuckDB preserves insertion order), so rowid + 1 is
   // the data line number; scanning it back keeps that order too, so no ORDER BY (a sort) is needed.
-  const readCsv = `read_csv(${quoteString(path.resolve(file))},
+  const readCsv = `read_csv(${quoteString(sourcePath)},
       header = true, delim = ',', quote = '"', escape = '"', columns = ${columns},
       encoding = ${quoteString(probe.encoding)}, compression = ${probe.gzip ? "'gzip'" : "'none'"},
       auto_detect = false, strict_mode = true, null_padding = false)`;
@@ -85,7 +118,7 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
   try {
     await warehouse.run(`CREATE TEMP TABLE ${landing} AS SELECT * FROM ${readCsv}`);
   } catch (error) {
-    throw new LoadError(`${file}: not a valid Online Retail CSV; nothing was loaded.\n${(error as Error).message}`, { cause: error });
+    throw new LoadError(describeCsvError(file, error instanceof Error ? error.message : String(error)), { cause: error });
   }
   try {
     const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${landing}`));
@@ -97,14 +130,15 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
         [sourceFile, loadId, loadedAt]
       );
       await warehouse.run(
-        `INSERT INTO ${RAW_SCHEMA}.load_ledger VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))`,
-        [loadId, sourceFile, probe.size, probe.checksum, rows, loadedAt]
+        `INSERT INTO ${RAW_SCHEMA}.load_ledger VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))`,
+        [loadId, sourceFile, sourcePath, probe.size, probe.checksum, rows, loadedAt]
       );
     });
     return {
       file,
       sourceFile,
       status: latest ? "replaced" : "loaded",
+      ...(latest && latest.source_path !== sourcePath ? { previousPath: String(latest.source_path) } : {}),
       rows,
       loadId,
       encoding: probe.encoding,

@@ -158,7 +158,7 @@ describe("the pipeline on a hand-worked fixture", function () {
     );
     assert.deepEqual(
       await rows("SELECT month_name, iso_week, day_of_week, day_name, quarter FROM ecommerce_dwh.dim_dates WHERE date_key = 20110102"),
-      [{ month_name: "January", iso_week: 52, day_of_week: 7, day_name: "Sunday", quarter: 1 }]
+      [{ month_name: "January", iso_week: "52", day_of_week: "7", day_name: "Sunday", quarter: "1" }]
     );
   });
 
