@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { Output } from "./cli/output";
 import { formatCount } from "./cli/output";
 import { UsageError } from "./errors";
+import { compileProject } from "./dataform/compile";
 import { generateSampleCsv } from "./generate/sample-data";
 import { probeFile } from "./loader/file-probe";
 import { PROJECT_ROOT } from "./paths";
@@ -19,10 +20,12 @@ export interface BenchmarkOptions {
 
 export interface BenchmarkFigures {
   rows: number;
+  coldCompile: number;
   compile: number;
   load: number;
   transform: number;
   assertions: number;
+  checkpoint: number;
   total: number;
   floor: number;
   ratio: number;
@@ -30,7 +33,8 @@ export interface BenchmarkFigures {
 }
 
 /**
- * Times the whole pipeline (cold compile, load, transform, assertions) on one file, and in the same
+ * Times the whole pipeline (load, compile, transform, assertions, writing the warehouse file) on one
+ * file, and the cold compile on its own, and in the same
  * run a floor: DuckDB alone reading that file into a table and doing one GROUP BY. The ratio of the
  * two is the figure to watch; absolute times vary with the machine.
  */
@@ -49,6 +53,11 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   }
   const probe = await probeFile(source); // also warms the page cache for both contenders
 
+  // A compile depends only on the SQL, not on the data: it runs once per change of the project and
+  // is cached after that. Timed cold here, on its own; the pipeline below then runs as every run
+  // after the first does.
+  const coldCompile = await compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" }, useCache: false });
+
   const floorFirst = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
   const db = path.join(options.workDir, "bench.duckdb");
   fs.rmSync(db, { force: true });
@@ -60,7 +69,6 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     projectDir: PROJECT_ROOT,
     vars: {},
     fullRefresh: true,
-    useCompileCache: false,
     output: quiet,
   });
   if (!pipeline.run.succeeded) {
@@ -73,6 +81,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const rows = pipeline.loads.reduce((total, load) => total + load.rows, 0);
   const figures: BenchmarkFigures = {
     rows,
+    coldCompile: coldCompile.seconds,
     ...pipeline.seconds,
     floor,
     ratio: pipeline.seconds.total / floor,
@@ -80,13 +89,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   };
   const line = (label: string, value: string) => output.result(`${label.padEnd(34)} ${value}`);
   output.result(`Benchmark on ${source} (${formatCount(rows)} lines, ${(probe.size / 1e6).toFixed(1)} MB on disk)`);
-  line("compile (cold, overlaps load)", `${figures.compile.toFixed(2)} s`);
+  line("compile, cold (once per SQL change)", `${figures.coldCompile.toFixed(2)} s`);
+  line("compile in the run (cached)", `${figures.compile.toFixed(2)} s`);
   line("load", `${figures.load.toFixed(2)} s`);
   line("transform (tables, views)", `${figures.transform.toFixed(2)} s`);
   line("assertions", `${figures.assertions.toFixed(2)} s`);
+  line("checkpoint (write the file)", `${figures.checkpoint.toFixed(2)} s`);
   line("pipeline total (wall clock)", `${figures.total.toFixed(2)} s`);
   line("floor (DuckDB read + GROUP BY)", `${figures.floor.toFixed(2)} s  (runs: ${floorFirst.seconds.toFixed(2)} s, ${floorSecond.seconds.toFixed(2)} s)`);
   line("ratio pipeline / floor", `${figures.ratio.toFixed(2)}x`);
+  line("ratio with the cold compile added", `${((figures.total + figures.coldCompile) / floor).toFixed(2)}x`);
   line("peak memory (this process, RSS)", `${figures.peakRssMiB.toFixed(0)} MiB`);
   return figures;
 }

@@ -71,6 +71,9 @@ export async function loadLocalFiles(
     onLoaded(result);
     results.push(result);
   }
+  // Writing the landed rows through now is cheap; left to the end of a pipeline run, the same
+  // checkpoint costs about a second per million lines more (measured with `ecom bench`).
+  if (results.some((result) => result.status !== "unchanged")) await warehouse.run("CHECKPOINT");
   return results;
 }
 
