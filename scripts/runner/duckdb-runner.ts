@@ -1,3 +1,4 @@
+import { EcomError } from "../errors";
 import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable, Target } from "../dataform/compiled-graph";
 import { DuckDbWarehouse, quoteIdentifier, type Row } from "../warehouse/duckdb";
 import { planActions, type PlannedAction } from "./action-graph";
@@ -43,6 +44,7 @@ export interface RunReport {
 export async function runGraph(warehouse: DuckDbWarehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
   const started = process.hrtime.bigint();
   const plan = planActions(graph);
+  await checkDeclaredSources(warehouse, graph, plan);
   await createSchemas(warehouse, graph);
   const results = new Map<string, ActionResult>();
   for (const action of plan) {
@@ -142,6 +144,25 @@ async function runOperations(warehouse: DuckDbWarehouse, operation: CompiledOper
 async function runAll(warehouse: DuckDbWarehouse, statements: string[] | undefined): Promise<void> {
   for (const statement of statements ?? []) {
     if (statement.trim() !== "") await warehouse.run(toDuckDbSql(statement));
+  }
+}
+
+/**
+ * Declarations are tables the graph reads but does not build. A missing one would fail every action
+ * downstream with a terse "table does not exist"; say once, before anything runs, what is missing.
+ */
+async function checkDeclaredSources(warehouse: DuckDbWarehouse, graph: CompiledGraph, plan: PlannedAction[]): Promise<void> {
+  const needed = new Set(plan.flatMap((action) => (action.runnable.action.dependencyTargets ?? []).map((target) => `${target.schema}.${target.name}`)));
+  const missing: string[] = [];
+  for (const declaration of graph.declarations ?? []) {
+    const { schema, name } = declaration.target;
+    if (needed.has(`${schema}.${name}`) && !(await warehouse.tableExists(schema, name))) missing.push(`${schema}.${name}`);
+  }
+  if (missing.length > 0) {
+    throw new EcomError(
+      `The graph reads ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not in the warehouse ${warehouse.file}. ` +
+        "Land the source data first (for this project: `ecom load --source FILE --db " + warehouse.file + "`), then run again."
+    );
   }
 }
 

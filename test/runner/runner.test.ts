@@ -117,6 +117,15 @@ describe("running a graph on DuckDB", function () {
     assert.equal(await warehouse.tableExists("s", "order_totals"), false);
   });
 
+  it("refuses to start when a declared source the graph reads is missing, naming it", async () => {
+    const graph: CompiledGraph = {
+      declarations: [{ target: target("raw", "events") }, { target: target("raw", "unused") }],
+      tables: [table("copy", `SELECT * FROM ${ref("raw", "events")}`, [], { dependencyTargets: [target("raw", "events")] })],
+    };
+    await assert.rejects(runGraph(warehouse, graph), /The graph reads raw\.events, which is not in the warehouse :memory:\. Land the source data first/);
+    assert.equal(await warehouse.tableExists("s", "copy"), false);
+  });
+
   it("reports a failing statement with the action's name and leaves the previous table in place", async () => {
     const good: CompiledGraph = { tables: [table("t", "SELECT 1 AS x")] };
     await runGraph(warehouse, good);
