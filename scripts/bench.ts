@@ -7,7 +7,8 @@ import { compileProject } from "./dataform/compile";
 import { generateSampleCsv } from "./generate/sample-data";
 import { probeFile } from "./loader/file-probe";
 import { PROJECT_ROOT } from "./paths";
-import { runPipeline } from "./pipeline";
+import { runPipeline, type PhaseSeconds } from "./pipeline";
+import { secondsSince, startTimer } from "./timing";
 import { DuckDbWarehouse, quoteString } from "./warehouse/duckdb";
 
 export interface BenchmarkOptions {
@@ -18,15 +19,9 @@ export interface BenchmarkOptions {
   output: Output;
 }
 
-export interface BenchmarkFigures {
+export interface BenchmarkFigures extends PhaseSeconds {
   rows: number;
   coldCompile: number;
-  compile: number;
-  load: number;
-  transform: number;
-  assertions: number;
-  checkpoint: number;
-  total: number;
   floor: number;
   ratio: number;
   peakRssMiB: number;
@@ -108,7 +103,7 @@ async function timeFloor(source: string, encoding: string, gzip: boolean, workDi
   const db = path.join(workDir, "floor.duckdb");
   fs.rmSync(db, { force: true });
   fs.rmSync(`${db}.wal`, { force: true });
-  const started = process.hrtime.bigint();
+  const started = startTimer();
   const warehouse = await DuckDbWarehouse.open(db);
   try {
     await warehouse.run(
@@ -119,7 +114,7 @@ async function timeFloor(source: string, encoding: string, gzip: boolean, workDi
   } finally {
     warehouse.close();
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = secondsSince(started);
   fs.rmSync(db, { force: true });
   return { seconds };
 }

@@ -8,6 +8,7 @@ import { writeRunReport } from "./runner/run-report";
 import type { Output } from "./cli/output";
 import { describeAction } from "./cli/describe-action";
 import { DuckDbWarehouse } from "./warehouse/duckdb";
+import { secondsSince, startTimer } from "./timing";
 
 export interface PipelineOptions {
   /** Files to land first; none for `ecom run`. */
@@ -44,7 +45,7 @@ export interface PipelineResult {
  * other, so they run at the same time (the compile is a child process).
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
-  const started = process.hrtime.bigint();
+  const started = startTimer();
   const startedAt = new Date().toISOString();
   const { output } = options;
   if (options.vars.dialect && options.vars.dialect !== "duckdb") {
@@ -60,7 +61,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     });
     // Without this, a compile failure while loading would be reported as unhandled.
     compiling.catch(() => undefined);
-    const loadStarted = process.hrtime.bigint();
+    const loadStarted = startTimer();
     if (options.sources.length > 0) output.info(`Loading ${options.sources.length} file(s) ...`);
     const loads = await loadLocalFiles(warehouse, options.sources, (result) => output.info(describeLoad(result)));
     const loadSeconds = secondsSince(loadStarted);
@@ -79,7 +80,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     });
     // Writes everything through to the warehouse file now, so its cost shows as a phase of its own
     // instead of hiding in close().
-    const checkpointStarted = process.hrtime.bigint();
+    const checkpointStarted = startTimer();
     await warehouse.run("CHECKPOINT");
     const checkpointSeconds = secondsSince(checkpointStarted);
     const reportFile = runReportPath(path.resolve(options.db));
@@ -122,8 +123,4 @@ export function describeLoad(result: FileLoadResult): string {
   const verb = result.status === "replaced" ? "replaced the earlier version with" : "landed";
   const from = result.previousPath ? ` (the earlier version came from ${result.previousPath})` : "";
   return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding}) in ${result.seconds.toFixed(2)}s${from}.`;
-}
-
-function secondsSince(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
 }

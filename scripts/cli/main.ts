@@ -59,19 +59,9 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
     .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
     .option("--no-compile-cache", "compile even when the project has not changed")
-    .action(async (options: { source?: string[]; db: string; vars?: string; fullRefresh: boolean; rows: number; seed: number; compileCache: boolean }) => {
+    .action(async (options: RunOptions & { source?: string[]; rows: number; seed: number }) => {
       const sources = options.source ? resolveSources(options.source) : [await ensureSample(options.rows, options.seed, output)];
-      const result = await runPipeline({
-        sources,
-        db: options.db,
-        projectDir: PROJECT_ROOT,
-        vars: parseVars(options.vars),
-        fullRefresh: options.fullRefresh,
-        useCompileCache: options.compileCache,
-        output,
-      });
-      await printPipelineSummary(result, options.db, output);
-      setExitCode(result.run.succeeded ? 0 : 1);
+      setExitCode(await runAndSummarise(sources, options, output));
     });
 
   program
@@ -96,18 +86,8 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .addOption(varsOption())
     .option("--full-refresh", "rebuild incremental tables from scratch", false)
     .option("--no-compile-cache", "compile even when the project has not changed")
-    .action(async (options: { db: string; vars?: string; fullRefresh: boolean; compileCache: boolean }) => {
-      const result = await runPipeline({
-        sources: [],
-        db: options.db,
-        projectDir: PROJECT_ROOT,
-        vars: parseVars(options.vars),
-        fullRefresh: options.fullRefresh,
-        useCompileCache: options.compileCache,
-        output,
-      });
-      await printPipelineSummary(result, options.db, output);
-      setExitCode(result.run.succeeded ? 0 : 1);
+    .action(async (options: RunOptions) => {
+      setExitCode(await runAndSummarise([], options, output));
     });
 
   program
@@ -158,6 +138,28 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     });
 
   return program;
+}
+
+interface RunOptions {
+  db: string;
+  vars?: string;
+  fullRefresh: boolean;
+  compileCache: boolean;
+}
+
+/** Loads `sources` (if any), runs the graph, prints the summary; returns the exit code. */
+async function runAndSummarise(sources: string[], options: RunOptions, output: Output): Promise<number> {
+  const result = await runPipeline({
+    sources,
+    db: options.db,
+    projectDir: PROJECT_ROOT,
+    vars: parseVars(options.vars),
+    fullRefresh: options.fullRefresh,
+    useCompileCache: options.compileCache,
+    output,
+  });
+  await printPipelineSummary(result, options.db, output);
+  return result.run.succeeded ? 0 : 1;
 }
 
 async function printPipelineSummary(result: PipelineResult, db: string, output: Output): Promise<void> {

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CompileError, UsageError } from "../errors";
 import type { CompiledGraph } from "./compiled-graph";
+import { secondsSince, startTimer } from "../timing";
 
 export interface CompileOptions {
   /** The Dataform project directory (holds workflow_settings.yaml). */
@@ -30,7 +31,7 @@ const PROJECT_INPUTS = ["definitions", "includes", "workflow_settings.yaml", "pa
  * project's inputs, because a compile costs seconds and most runs change only data.
  */
 export async function compileProject(options: CompileOptions): Promise<CompileResult> {
-  const started = process.hrtime.bigint();
+  const started = startTimer();
   const projectDir = path.resolve(options.projectDir);
   if (!fs.existsSync(path.join(projectDir, "workflow_settings.yaml"))) {
     throw new CompileError(`${projectDir} is not a Dataform project: it has no workflow_settings.yaml.`);
@@ -149,8 +150,4 @@ function runNode(args: string[], cwd: string): Promise<{ code: number | null; st
       resolve({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
     );
   });
-}
-
-function secondsSince(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
 }

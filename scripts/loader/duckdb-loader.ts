@@ -6,6 +6,7 @@ import { describeCsvError } from "./csv-errors";
 import { mapHeader } from "./csv-header";
 import { probeFile, type SourceEncoding } from "./file-probe";
 import retail = require("../../includes/retail");
+import { secondsSince, startTimer } from "../timing";
 
 export const RAW_SCHEMA = "ecommerce_raw";
 
@@ -84,7 +85,7 @@ export async function loadLocalFiles(
  * lands together with its ledger row, or nothing does.
  */
 export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): Promise<FileLoadResult> {
-  const started = process.hrtime.bigint();
+  const started = startTimer();
   const probe = await probeFile(file);
   const columnsInFileOrder = mapHeader(probe.headerLine, file);
   const sourceFile = path.basename(file);
@@ -150,8 +151,4 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
   } finally {
     await warehouse.run(`DROP TABLE IF EXISTS ${landing}`);
   }
-}
-
-function secondsSince(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
 }

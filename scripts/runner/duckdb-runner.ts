@@ -3,6 +3,7 @@ import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable
 import { DuckDbWarehouse, quoteIdentifier, type Row } from "../warehouse/duckdb";
 import { planActions, type PlannedAction } from "./action-graph";
 import { toDuckDbSql } from "./translate";
+import { secondsSince, startTimer } from "../timing";
 
 export type ActionStatus = "succeeded" | "failed" | "skipped";
 
@@ -42,7 +43,7 @@ export interface RunReport {
  * whose dependency failed (or was skipped) is skipped. The run goes on with independent actions.
  */
 export async function runGraph(warehouse: DuckDbWarehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
-  const started = process.hrtime.bigint();
+  const started = startTimer();
   const plan = planActions(graph);
   await checkDeclaredSources(warehouse, graph, plan);
   await createSchemas(warehouse, graph);
@@ -59,12 +60,12 @@ export async function runGraph(warehouse: DuckDbWarehouse, graph: CompiledGraph,
   return {
     actions,
     succeeded: actions.every((result) => result.status === "succeeded"),
-    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    seconds: secondsSince(started),
   };
 }
 
 async function runAction(warehouse: DuckDbWarehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
-  const started = process.hrtime.bigint();
+  const started = startTimer();
   const base = { name: action.name, kind: kindOf(action) };
   try {
     const outcome = await warehouse.transaction(async () => {
@@ -180,8 +181,3 @@ function kindOf(action: PlannedAction): ActionResult["kind"] {
 function duckDbName(target: Target): string {
   return `${quoteIdentifier(target.schema)}.${quoteIdentifier(target.name)}`;
 }
-
-function secondsSince(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-

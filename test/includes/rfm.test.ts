@@ -231,19 +231,21 @@ describe("includes/rfm.js", () => {
       customerId: "customer_id",
     });
 
-    it("gives the NTILE(5) scores of the contract, ties broken by customer_id", async () => {
+    /** The scores of customers given as a VALUES list, by customer_id. */
+    async function scoresOf(valuesList: string) {
       const rows = await db.rows(
-        `SELECT customer_id, ${columns} FROM (VALUES ${values}) AS c(customer_id, recency_days, frequency, monetary) ORDER BY customer_id`
+        `SELECT customer_id, ${columns} FROM (VALUES ${valuesList}) AS c(customer_id, recency_days, frequency, monetary) ORDER BY customer_id`
       );
-      assert.deepEqual(
-        rows.map((row) => ({
-          customer_id: row["customer_id"],
-          r_score: Number(row["r_score"]),
-          f_score: Number(row["f_score"]),
-          m_score: Number(row["m_score"]),
-        })),
-        expected
-      );
+      return rows.map((row) => ({
+        customer_id: row["customer_id"],
+        r_score: Number(row["r_score"]),
+        f_score: Number(row["f_score"]),
+        m_score: Number(row["m_score"]),
+      }));
+    }
+
+    it("gives the NTILE(5) scores of the contract, ties broken by customer_id", async () => {
+      assert.deepEqual(await scoresOf(values), expected);
     });
 
     it("gives scores that do not depend on the input row order", async () => {
@@ -252,18 +254,7 @@ describe("includes/rfm.js", () => {
         .reverse()
         .map(([id, recency, frequency, monetary]) => `('${id}', ${recency}, ${frequency}, CAST('${monetary}' AS DECIMAL(38, 9)))`)
         .join(", ");
-      const rows = await db.rows(
-        `SELECT customer_id, ${columns} FROM (VALUES ${reversed}) AS c(customer_id, recency_days, frequency, monetary) ORDER BY customer_id`
-      );
-      assert.deepEqual(
-        rows.map((row) => ({
-          customer_id: row["customer_id"],
-          r_score: Number(row["r_score"]),
-          f_score: Number(row["f_score"]),
-          m_score: Number(row["m_score"]),
-        })),
-        expected
-      );
+      assert.deepEqual(await scoresOf(reversed), expected);
     });
 
     it("feeds segmentCase: the hand-worked customers fall in the contract's segments", async () => {
