@@ -144,8 +144,13 @@ async function runOperations(warehouse: DuckDbWarehouse, operation: CompiledOper
 
 async function runAll(warehouse: DuckDbWarehouse, statements: string[] | undefined): Promise<void> {
   for (const statement of statements ?? []) {
-    if (statement.trim() !== "") await warehouse.run(toDuckDbSql(statement));
+    // `${when(incremental(), ...)}` leaves empty (or comment-only) statements in the other context.
+    if (!isBlankSql(statement)) await warehouse.run(toDuckDbSql(statement));
   }
+}
+
+function isBlankSql(statement: string): boolean {
+  return statement.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "").trim() === "";
 }
 
 /**
