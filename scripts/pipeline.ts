@@ -2,7 +2,10 @@ import * as path from "node:path";
 import { compileProject, type CompileResult } from "./dataform/compile";
 import { UsageError } from "./errors";
 import { loadLocalFiles, type FileLoadResult } from "./loader/duckdb-loader";
+import type { CompiledGraph } from "./dataform/compiled-graph";
 import { runReportPath } from "./paths";
+import { selectActions, type Selection } from "./runner/selection";
+import { runUnitTests, type UnitTestResult } from "./runner/unit-tests";
 import { runGraph, type ActionResult, type RunReport } from "./runner/duckdb-runner";
 import { writeRunReport } from "./runner/run-report";
 import type { Output } from "./cli/output";
@@ -19,6 +22,10 @@ export interface PipelineOptions {
   vars: Record<string, string>;
   fullRefresh: boolean;
   useCompileCache?: boolean;
+  /** Which actions to run (default: all). */
+  selection?: Selection;
+  /** Run the graph's unit tests first, and run nothing if one fails (`dataform run --run-tests`). */
+  runTests?: boolean;
   output: Output;
 }
 
@@ -35,6 +42,9 @@ export interface PhaseSeconds {
 export interface PipelineResult {
   loads: FileLoadResult[];
   compile: CompileResult;
+  /** The part of the compiled graph this run selected. */
+  graph: CompiledGraph;
+  tests?: UnitTestResult[];
   run: RunReport;
   seconds: PhaseSeconds;
   reportFile: string;
@@ -72,12 +82,22 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         : `Compiled the Dataform project (${compile.seconds.toFixed(2)}s).`
     );
 
-    const run = await runGraph(warehouse, compile.graph, {
-      fullRefresh: options.fullRefresh,
-      onActionDone: (result: ActionResult, done: number, total: number) => {
-        for (const line of describeAction(result, done, total)) output.info(line);
-      },
-    });
+    const graph = selectActions(compile.graph, options.selection ?? {});
+    const tests = options.runTests ? await runUnitTests(warehouse, graph) : undefined;
+    for (const test of tests ?? []) {
+      output.info(`${test.passed ? "passed" : "FAILED"}  unit test ${test.name}`);
+      for (const difference of test.differences) output.info(`    ${difference}`);
+    }
+    const testsFailed = (tests ?? []).some((test) => !test.passed);
+    if (testsFailed) output.info("A unit test failed: nothing was run.");
+    const run: RunReport = testsFailed
+      ? { actions: [], succeeded: false, seconds: 0 }
+      : await runGraph(warehouse, graph, {
+          fullRefresh: options.fullRefresh,
+          onActionDone: (result: ActionResult, done: number, total: number) => {
+            for (const line of describeAction(result, done, total)) output.info(line);
+          },
+        });
     // Writes everything through to the warehouse file now, so its cost shows as a phase of its own
     // instead of hiding in close().
     const checkpointStarted = startTimer();
@@ -88,6 +108,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       warehouse: options.db,
       startedAt,
       compile: { cached: compile.cached, seconds: compile.seconds },
+      selection: options.selection ?? {},
+      fullRefresh: options.fullRefresh,
+      ...(tests ? { tests } : {}),
       succeeded: run.succeeded,
       seconds: run.seconds,
       actions: run.actions,
@@ -97,6 +120,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     result = {
       loads,
       compile,
+      graph,
+      ...(tests ? { tests } : {}),
       run,
       reportFile,
       seconds: {

@@ -1,47 +1,56 @@
 import { formatCount, formatTable } from "./cli/output";
+import { targetName, type CompiledGraph, type Target } from "./dataform/compiled-graph";
+import { planActions } from "./runner/action-graph";
 import type { DuckDbWarehouse, Row } from "./warehouse/duckdb";
 
-/** The tables a user looks at after a run, in the order data flows through them. */
-export const SUMMARY_TABLES = [
-  "ecommerce_raw.raw_sales",
-  "ecommerce_staging.stg_sales",
-  "ecommerce_staging.stg_sales_rejected",
-  "ecommerce_dwh.dim_customers",
-  "ecommerce_dwh.dim_products",
-  "ecommerce_dwh.dim_dates",
-  "ecommerce_dwh.fact_sales",
-  "ecommerce_analytics.agg_daily_sales",
-  "ecommerce_analytics.customer_rfm",
-  "ecommerce_analytics.agg_customer_segments",
-  "ecommerce_analytics.top_n_products_monthly",
-] as const;
+export interface TableCount {
+  name: string;
+  /** Rows in the table; undefined for a view (counting it would run it) or a missing table. */
+  rows?: number;
+  kind: "source" | "table" | "view" | "missing";
+}
 
 export interface WarehouseSummary {
-  /** Rows per table; absent when the table does not exist (yet). */
-  tableRows: Record<string, number | undefined>;
+  tables: TableCount[];
+  /** agg_customer_segments, where the graph has it. */
   segments: Row[];
 }
 
-export async function collectSummary(warehouse: DuckDbWarehouse): Promise<WarehouseSummary> {
-  const tableRows: Record<string, number | undefined> = {};
-  for (const table of SUMMARY_TABLES) {
-    const [schema, name] = table.split(".") as [string, string];
-    tableRows[table] = (await warehouse.tableExists(schema, name))
-      ? Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${schema}.${name}`))
-      : undefined;
+const SEGMENTS_TABLE = { schema: "ecommerce_analytics", name: "agg_customer_segments" };
+
+/**
+ * What a user looks at after a run: the graph's sources and tables with their row counts, in the
+ * order data flows (sources first, then by schema as the graph lists them), and the RFM segments.
+ */
+export async function collectSummary(warehouse: DuckDbWarehouse, graph: CompiledGraph): Promise<WarehouseSummary> {
+  const tables: TableCount[] = [];
+  const count = async (target: Target, kind: "source" | "table" | "view"): Promise<TableCount> => {
+    const name = targetName(target);
+    if (!(await warehouse.tableExists(target.schema, target.name))) return { name, kind: "missing" };
+    if (kind === "view") return { name, kind };
+    const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM "${target.schema}"."${target.name}"`));
+    return { name, kind, rows };
+  };
+  for (const declaration of graph.declarations ?? []) tables.push(await count(declaration.target, "source"));
+  // Tables in the order the run builds them, so the list reads as the data flows.
+  for (const { runnable } of planActions(graph)) {
+    if (runnable.kind === "table") tables.push(await count(runnable.action.target, runnable.action.type === "view" ? "view" : "table"));
   }
-  const segments = (await warehouse.tableExists("ecommerce_analytics", "agg_customer_segments"))
+  const segments = (await warehouse.tableExists(SEGMENTS_TABLE.schema, SEGMENTS_TABLE.name))
     ? await warehouse.query(
         `SELECT segment, customers, share_of_customers, revenue, share_of_revenue, avg_recency_days, as_of_date
          FROM ecommerce_analytics.agg_customer_segments ORDER BY segment_order`
       )
     : [];
-  return { tableRows, segments };
+  return { tables, segments };
 }
 
 export function formatSummary(summary: WarehouseSummary): string[] {
   const lines = ["Tables:"];
-  const rows = SUMMARY_TABLES.map((table) => [table, summary.tableRows[table] === undefined ? "(missing)" : formatCount(summary.tableRows[table] as number)]);
+  const rows = summary.tables.map((table) => [
+    table.name,
+    table.rows !== undefined ? formatCount(table.rows) : table.kind === "view" ? "(view)" : "(missing)",
+  ]);
   lines.push(...formatTable(["table", "rows"], rows).map((line) => `  ${line}`));
   if (summary.segments.length > 0) {
     const asOf = summary.segments.find((segment) => segment.as_of_date)?.as_of_date ?? "n/a";

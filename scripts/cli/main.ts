@@ -48,18 +48,29 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
 
   const dbOption = () => new Option("--db <file>", "DuckDB warehouse file").default(DEFAULT_WAREHOUSE);
   const varsOption = () => new Option("--vars <pairs>", "Dataform vars, e.g. rfm_as_of=2011-12-10,top_n=5");
+  const projectOption = () => new Option("--project-dir <dir>", "the Dataform project to compile and run").default(PROJECT_ROOT, "this repository");
+  /** The options `dataform run` has, with its meanings. */
+  const withRunOptions = (command: Command) =>
+    command
+      .addOption(dbOption())
+      .addOption(varsOption())
+      .addOption(projectOption())
+      .option("--full-refresh", "rebuild incremental tables from scratch (protected ones excepted)", false)
+      .option("--actions <names...>", "run only these actions (schema.name or name; * is a wildcard)")
+      .option("--tags <tags...>", "run only the actions with one of these tags")
+      .option("--include-deps", "also run the dependencies of the selected actions", false)
+      .option("--include-dependents", "also run the actions that depend on the selected ones", false)
+      .option("--run-tests", "run the unit tests first, and nothing if one fails", false)
+      .option("--no-compile-cache", "compile even when the project has not changed");
 
-  program
-    .command("pipeline")
-    .description("Land the source files, compile the Dataform graph and run it on DuckDB, then print a summary.")
-    .option("--source <paths...>", "CSV or CSV.GZ files or directories to load (default: a generated sample)")
-    .addOption(dbOption())
-    .addOption(varsOption())
-    .option("--full-refresh", "rebuild incremental tables from scratch", false)
-    .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
-    .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
-    .option("--no-compile-cache", "compile even when the project has not changed")
-    .action(async (options: RunOptions & { source?: string[]; rows: number; seed: number }) => {
+  withRunOptions(
+    program
+      .command("pipeline")
+      .description("Land the source files, compile the Dataform graph and run it on DuckDB, then print a summary.")
+      .option("--source <paths...>", "CSV or CSV.GZ files or directories to load (default: a generated sample)")
+      .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
+      .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
+  ).action(async (options: RunOptions & { source?: string[]; rows: number; seed: number }) => {
       const sources = options.source ? resolveSources(options.source) : [await ensureSample(options.rows, options.seed, output)];
       setExitCode(await runAndSummarise(sources, options, output));
     });
@@ -79,14 +90,9 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       }
     });
 
-  program
-    .command("run")
-    .description("Compile the Dataform graph for DuckDB and run it on the warehouse (no loading).")
-    .addOption(dbOption())
-    .addOption(varsOption())
-    .option("--full-refresh", "rebuild incremental tables from scratch", false)
-    .option("--no-compile-cache", "compile even when the project has not changed")
-    .action(async (options: RunOptions) => {
+  withRunOptions(
+    program.command("run").description("Compile the Dataform graph for DuckDB and run it on the warehouse, as `dataform run` does (no loading).")
+  ).action(async (options: RunOptions) => {
       setExitCode(await runAndSummarise([], options, output));
     });
 
@@ -94,8 +100,9 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .command("test")
     .description("Run the graph's Dataform unit tests (type: \"test\") on an in-memory DuckDB.")
     .addOption(varsOption())
-    .action(async (options: { vars?: string }) => {
-      const { graph } = await compileProject({ projectDir: PROJECT_ROOT, vars: { ...parseVars(options.vars), dialect: "duckdb" } });
+    .addOption(projectOption())
+    .action(async (options: { vars?: string; projectDir: string }) => {
+      const { graph } = await compileProject({ projectDir: options.projectDir, vars: { ...parseVars(options.vars), dialect: "duckdb" } });
       const warehouse = await DuckDbWarehouse.open(":memory:");
       try {
         const results = await runUnitTests(warehouse, graph);
@@ -143,7 +150,13 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
 interface RunOptions {
   db: string;
   vars?: string;
+  projectDir: string;
   fullRefresh: boolean;
+  actions?: string[];
+  tags?: string[];
+  includeDeps: boolean;
+  includeDependents: boolean;
+  runTests: boolean;
   compileCache: boolean;
 }
 
@@ -152,10 +165,17 @@ async function runAndSummarise(sources: string[], options: RunOptions, output: O
   const result = await runPipeline({
     sources,
     db: options.db,
-    projectDir: PROJECT_ROOT,
+    projectDir: options.projectDir,
     vars: parseVars(options.vars),
     fullRefresh: options.fullRefresh,
     useCompileCache: options.compileCache,
+    selection: {
+      ...(options.actions ? { actions: options.actions } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+      includeDependencies: options.includeDeps,
+      includeDependents: options.includeDependents,
+    },
+    runTests: options.runTests,
     output,
   });
   await printPipelineSummary(result, options.db, output);
@@ -165,7 +185,7 @@ async function runAndSummarise(sources: string[], options: RunOptions, output: O
 async function printPipelineSummary(result: PipelineResult, db: string, output: Output): Promise<void> {
   const warehouse = await DuckDbWarehouse.open(db);
   try {
-    const summary = await collectSummary(warehouse);
+    const summary = await collectSummary(warehouse, result.graph);
     const assertions = result.run.actions.filter((action) => action.kind === "assertion");
     const passed = assertions.filter((action) => action.status === "succeeded").length;
     const failed = assertions.filter((action) => action.status === "failed").length;
@@ -178,6 +198,12 @@ async function printPipelineSummary(result: PipelineResult, db: string, output: 
         `transform ${s.transform.toFixed(1)}s, assertions ${s.assertions.toFixed(1)}s).`
     );
     output.result(`Assertions: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}.`);
+    const notRun = result.run.actions.filter((action) => action.kind !== "assertion" && action.status !== "succeeded");
+    for (const action of notRun) output.result(`${action.status === "failed" ? "Failed" : "Skipped"}: ${action.name}`);
+    if (result.tests) {
+      const failedTests = result.tests.filter((test) => !test.passed).length;
+      output.result(`Unit tests: ${result.tests.length - failedTests} passed, ${failedTests} failed.`);
+    }
     output.result("");
     for (const line of formatSummary(summary)) output.result(line);
     output.result("");

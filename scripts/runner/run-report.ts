@@ -1,10 +1,16 @@
 import * as fs from "node:fs";
 import type { RunReport } from "./duckdb-runner";
+import type { Selection } from "./selection";
+import type { UnitTestResult } from "./unit-tests";
 
 export interface RunReportFile {
   warehouse: string;
   startedAt: string;
+  /** cached: the graph came from the compile cache and `dataform compile` did not run. */
   compile: { cached: boolean; seconds: number };
+  selection: Selection;
+  fullRefresh: boolean;
+  tests?: UnitTestResult[];
   succeeded: boolean;
   seconds: number;
   actions: RunReport["actions"];
