@@ -28,7 +28,7 @@ export async function collectSummary(warehouse: DuckDbWarehouse, graph: Compiled
     const name = targetName(target);
     if (!(await warehouse.tableExists(target.schema, target.name))) return { name, kind: "missing" };
     if (kind === "view") return { name, kind };
-    const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM "${target.schema}"."${target.name}"`));
+    const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${warehouse.table(target.schema, target.name)}`));
     return { name, kind, rows };
   };
   for (const declaration of graph.declarations ?? []) tables.push(await count(declaration.target, "source"));
@@ -39,7 +39,7 @@ export async function collectSummary(warehouse: DuckDbWarehouse, graph: Compiled
   const segments = (await warehouse.tableExists(SEGMENTS_TABLE.schema, SEGMENTS_TABLE.name))
     ? await warehouse.query(
         `SELECT segment, customers, share_of_customers, revenue, share_of_revenue, avg_recency_days, as_of_date
-         FROM ecommerce_analytics.agg_customer_segments ORDER BY segment_order`
+         FROM ${warehouse.table(SEGMENTS_TABLE.schema, SEGMENTS_TABLE.name)} ORDER BY segment_order`
       )
     : [];
   return { tables, segments };

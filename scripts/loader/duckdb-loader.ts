@@ -28,15 +28,15 @@ const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMNS.map((column) => 
 export async function ensureRawTables(warehouse: DuckDbWarehouse): Promise<void> {
   const sourceColumns = SOURCE_COLUMNS.map((column) => `${column} VARCHAR`).join(", ");
   await warehouse.run(`
-    CREATE SCHEMA IF NOT EXISTS ${RAW_SCHEMA};
-    CREATE TABLE IF NOT EXISTS ${RAW_SCHEMA}.raw_sales (
+    CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(warehouse.catalog)}.${RAW_SCHEMA};
+    CREATE TABLE IF NOT EXISTS ${warehouse.table(RAW_SCHEMA, "raw_sales")} (
       ${sourceColumns},
       _source_file VARCHAR NOT NULL,
       _source_row BIGINT,
       _load_id VARCHAR NOT NULL,
       _loaded_at TIMESTAMP NOT NULL
     );
-    CREATE TABLE IF NOT EXISTS ${RAW_SCHEMA}.load_ledger (
+    CREATE TABLE IF NOT EXISTS ${warehouse.table(RAW_SCHEMA, "load_ledger")} (
       load_id VARCHAR NOT NULL,
       source_file VARCHAR NOT NULL,
       source_path VARCHAR NOT NULL,
@@ -93,7 +93,7 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
 
   const sourcePath = path.resolve(file);
   const versions = await warehouse.query(
-    `SELECT load_id, checksum, rows_loaded, source_path FROM ${RAW_SCHEMA}.load_ledger WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`,
+    `SELECT load_id, checksum, rows_loaded, source_path FROM ${warehouse.table(RAW_SCHEMA, "load_ledger")} WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`,
     [sourceFile]
   );
   const latest = versions[0];
@@ -127,14 +127,14 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string): P
   try {
     const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${landing}`));
     await warehouse.transaction(async () => {
-      await warehouse.run(`DELETE FROM ${RAW_SCHEMA}.raw_sales WHERE _source_file = ?`, [sourceFile]);
+      await warehouse.run(`DELETE FROM ${warehouse.table(RAW_SCHEMA, "raw_sales")} WHERE _source_file = ?`, [sourceFile]);
       await warehouse.run(
-        `INSERT INTO ${RAW_SCHEMA}.raw_sales (${SOURCE_COLUMNS.join(", ")}, _source_file, _source_row, _load_id, _loaded_at)
+        `INSERT INTO ${warehouse.table(RAW_SCHEMA, "raw_sales")} (${SOURCE_COLUMNS.join(", ")}, _source_file, _source_row, _load_id, _loaded_at)
          SELECT ${SOURCE_COLUMNS.join(", ")}, ?, rowid + 1, ?, CAST(? AS TIMESTAMP) FROM ${landing}`,
         [sourceFile, loadId, loadedAt]
       );
       await warehouse.run(
-        `INSERT INTO ${RAW_SCHEMA}.load_ledger VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))`,
+        `INSERT INTO ${warehouse.table(RAW_SCHEMA, "load_ledger")} VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))`,
         [loadId, sourceFile, sourcePath, probe.size, probe.checksum, rows, loadedAt]
       );
     });

@@ -1,5 +1,5 @@
 import { EcomError } from "../errors";
-import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable, Target } from "../dataform/compiled-graph";
+import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable } from "../dataform/compiled-graph";
 import { DuckDbWarehouse, quoteIdentifier, type Row } from "../warehouse/duckdb";
 import { planActions, type PlannedAction } from "./action-graph";
 import { toDuckDbSql } from "./translate";
@@ -84,10 +84,10 @@ async function runAction(warehouse: DuckDbWarehouse, action: PlannedAction, opti
 type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;
 
 async function buildTable(warehouse: DuckDbWarehouse, table: CompiledTable, options: RunOptions): Promise<Outcome> {
-  const target = duckDbName(table.target);
+  const target = warehouse.table(table.target.schema, table.target.name);
   if (table.type === "view") {
     await runAll(warehouse, table.preOps);
-    await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS (\n${toDuckDbSql(table.query)}\n)`);
+    await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS (\n${toDuckDbSql(table.query, warehouse.catalog)}\n)`);
     await runAll(warehouse, table.postOps);
     return { status: "succeeded" };
   }
@@ -99,7 +99,7 @@ async function buildTable(warehouse: DuckDbWarehouse, table: CompiledTable, opti
     await runAll(warehouse, table.incrementalPostOps ?? table.postOps);
   } else {
     await runAll(warehouse, table.preOps);
-    await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS (\n${toDuckDbSql(table.query)}\n)`);
+    await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS (\n${toDuckDbSql(table.query, warehouse.catalog)}\n)`);
     await runAll(warehouse, table.postOps);
   }
   const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${target}`));
@@ -108,8 +108,8 @@ async function buildTable(warehouse: DuckDbWarehouse, table: CompiledTable, opti
 
 /** MERGE on the unique key (update matched rows, insert new ones); INSERT when there is no key. */
 async function mergeIncrement(warehouse: DuckDbWarehouse, table: CompiledTable): Promise<void> {
-  const target = duckDbName(table.target);
-  const increment = toDuckDbSql(table.incrementalQuery ?? table.query);
+  const target = warehouse.table(table.target.schema, table.target.name);
+  const increment = toDuckDbSql(table.incrementalQuery ?? table.query, warehouse.catalog);
   const uniqueKey = table.uniqueKey ?? [];
   if (uniqueKey.length === 0) {
     await warehouse.run(`INSERT INTO ${target} BY NAME (\n${increment}\n)`);
@@ -129,8 +129,8 @@ async function mergeIncrement(warehouse: DuckDbWarehouse, table: CompiledTable):
 
 /** Like `dataform run`: the assertion's query becomes a view, and any row it returns is a failure. */
 async function checkAssertion(warehouse: DuckDbWarehouse, assertion: CompiledAssertion, sampleRows: number): Promise<Outcome> {
-  const view = duckDbName(assertion.target);
-  await warehouse.run(`CREATE OR REPLACE VIEW ${view} AS (\n${toDuckDbSql(assertion.query)}\n)`);
+  const view = warehouse.table(assertion.target.schema, assertion.target.name);
+  await warehouse.run(`CREATE OR REPLACE VIEW ${view} AS (\n${toDuckDbSql(assertion.query, warehouse.catalog)}\n)`);
   const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${view}`));
   if (rows === 0) return { status: "succeeded", rows };
   const { rows: sample } = await warehouse.queryFirst(`SELECT * FROM ${view}`, sampleRows);
@@ -145,7 +145,7 @@ async function runOperations(warehouse: DuckDbWarehouse, operation: CompiledOper
 async function runAll(warehouse: DuckDbWarehouse, statements: string[] | undefined): Promise<void> {
   for (const statement of statements ?? []) {
     // `${when(incremental(), ...)}` leaves empty (or comment-only) statements in the other context.
-    if (!isBlankSql(statement)) await warehouse.run(toDuckDbSql(statement));
+    if (!isBlankSql(statement)) await warehouse.run(toDuckDbSql(statement, warehouse.catalog));
   }
 }
 
@@ -175,7 +175,7 @@ async function checkDeclaredSources(warehouse: DuckDbWarehouse, graph: CompiledG
 async function createSchemas(warehouse: DuckDbWarehouse, graph: CompiledGraph): Promise<void> {
   const targets = [...(graph.tables ?? []), ...(graph.assertions ?? []), ...(graph.operations ?? [])].map((action) => action.target);
   for (const schema of new Set(targets.map((target) => target.schema))) {
-    await warehouse.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+    await warehouse.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(warehouse.catalog)}.${quoteIdentifier(schema)}`);
   }
 }
 
@@ -183,6 +183,3 @@ function kindOf(action: PlannedAction): ActionResult["kind"] {
   return action.runnable.kind === "table" ? action.runnable.action.type : action.runnable.kind;
 }
 
-function duckDbName(target: Target): string {
-  return `${quoteIdentifier(target.schema)}.${quoteIdentifier(target.name)}`;
-}

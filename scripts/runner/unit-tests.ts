@@ -20,8 +20,8 @@ export async function runUnitTests(warehouse: DuckDbWarehouse, graph: CompiledGr
   for (const test of graph.tests ?? []) {
     let differences: string[];
     try {
-      const actual = await warehouse.queryFirst(toDuckDbSql(test.testQuery), 10_000);
-      const expected = await warehouse.queryFirst(toDuckDbSql(test.expectedOutputQuery), 10_000);
+      const actual = await warehouse.queryFirst(toDuckDbSql(test.testQuery, warehouse.catalog), 10_000);
+      const expected = await warehouse.queryFirst(toDuckDbSql(test.expectedOutputQuery, warehouse.catalog), 10_000);
       differences = compareRows(actual, expected);
     } catch (error) {
       differences = [`query failed: ${error instanceof Error ? error.message : String(error)}`];

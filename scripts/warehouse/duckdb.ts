@@ -15,6 +15,8 @@ export class WarehouseLockedError extends EcomError {}
 export class DuckDbWarehouse {
   private constructor(
     readonly file: string,
+    /** DuckDB names the database after the file; a schema of the same name makes `schema.table` ambiguous. */
+    readonly catalog: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection
   ) {}
@@ -37,7 +39,13 @@ export class DuckDbWarehouse {
       throw new EcomError(`Could not open the warehouse ${file}: ${message}`, { cause: error });
     }
     const connection = await instance.connect();
-    return new DuckDbWarehouse(file, instance, connection);
+    const catalog = (await connection.runAndReadAll("SELECT current_database() AS catalog")).getRowObjectsJson()[0]?.catalog;
+    return new DuckDbWarehouse(file, String(catalog), instance, connection);
+  }
+
+  /** A table's name as SQL; see qualifiedName. */
+  table(schema: string, name: string): string {
+    return qualifiedName(this.catalog, schema, name);
   }
 
   /** Runs statements whose result is not needed. */
@@ -79,8 +87,8 @@ export class DuckDbWarehouse {
 
   async tableExists(schema: string, name: string): Promise<boolean> {
     const count = await this.scalar(
-      "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-      [schema, name]
+      "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? AND table_name = ?",
+      [this.catalog, schema, name]
     );
     return Number(count) > 0;
   }
@@ -89,6 +97,16 @@ export class DuckDbWarehouse {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * `"schema"."name"`, or `"catalog"."schema"."name"` when the schema has the database's name: DuckDB
+ * names the database after its file, so a file fixture.duckdb holding a schema fixture makes
+ * `fixture.table` ambiguous. Only then is the name qualified, so views keep working if the file is
+ * renamed.
+ */
+export function qualifiedName(catalog: string, schema: string, name: string): string {
+  return (schema === catalog ? [catalog, schema, name] : [schema, name]).map(quoteIdentifier).join(".");
 }
 
 /** A double-quoted DuckDB identifier. */

@@ -18,9 +18,13 @@ function table(name: string, query: string, dependsOn: string[] = [], extra: Par
 describe("translating compiled SQL for DuckDB", () => {
   it("turns BigQuery-quoted targets into DuckDB schema.table names and leaves the rest alone", () => {
     assert.equal(
-      toDuckDbSql("SELECT 'a' FROM `my-project.ecommerce_dwh.fact_sales` JOIN `ecommerce_dwh.dim_dates` USING (date_key)"),
+      toDuckDbSql("SELECT 'a' FROM `my-project.ecommerce_dwh.fact_sales` JOIN `ecommerce_dwh.dim_dates` USING (date_key)", "warehouse"),
       `SELECT 'a' FROM "ecommerce_dwh"."fact_sales" JOIN "ecommerce_dwh"."dim_dates" USING (date_key)`
     );
+  });
+
+  it("qualifies a name with the database when its schema has the database's name", () => {
+    assert.equal(toDuckDbSql("SELECT * FROM `p.fixture.events`", "fixture"), `SELECT * FROM "fixture"."fixture"."events"`);
   });
 });
 
