@@ -70,15 +70,31 @@ async function runAction(warehouse: DuckDbWarehouse, action: PlannedAction, opti
   try {
     const outcome = await warehouse.transaction(async () => {
       const { runnable } = action;
-      if (runnable.kind === "table") return buildTable(warehouse, runnable.action, options);
-      if (runnable.kind === "assertion") return checkAssertion(warehouse, runnable.action, options.sampleRows ?? 5);
-      return runOperations(warehouse, runnable.action);
+      const result =
+        runnable.kind === "table"
+          ? await buildTable(warehouse, runnable.action, options)
+          : runnable.kind === "assertion"
+            ? await checkAssertion(warehouse, runnable.action, options.sampleRows ?? 5)
+            : await runOperations(warehouse, runnable.action);
+      await holdBeforeCommitIfAsked(action.name);
+      return result;
     });
     return { ...base, seconds: secondsSince(started), ...outcome };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, status: "failed", seconds: secondsSince(started), error: `${action.name}: ${message}` };
   }
+}
+
+/**
+ * Crash tests need a run stopped at a known point: with ECOM_HOLD_BEFORE_COMMIT=<action name>, the
+ * run announces on stderr that it holds that action's transaction open, all its work done but not
+ * committed, and waits (a minute at most) to be killed.
+ */
+async function holdBeforeCommitIfAsked(actionName: string): Promise<void> {
+  if (process.env.ECOM_HOLD_BEFORE_COMMIT !== actionName) return;
+  process.stderr.write(`holding ${actionName} before commit\n`);
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
 }
 
 type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;

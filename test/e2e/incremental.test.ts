@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { runPipeline, type PipelineResult } from "../../scripts/pipeline";
-import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
+import type { Row } from "../../scripts/warehouse/duckdb";
+import { queryWarehouse } from "../support/warehouse";
 import { makeTempDir, silentOutput } from "../support/temp";
 
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
@@ -35,14 +36,7 @@ describe("the pipeline run after run on one warehouse", function () {
     runPipeline({ sources, db, projectDir: PROJECT_ROOT, vars: {}, fullRefresh, output: silentOutput });
   const factMode = (result: PipelineResult) => result.run.actions.find((action) => action.name === "ecommerce_dwh.fact_sales")?.mode;
   const failures = (result: PipelineResult) => result.run.actions.filter((action) => action.status !== "succeeded").map((action) => action.name);
-  async function query(sql: string): Promise<Row[]> {
-    const warehouse = await DuckDbWarehouse.open(db);
-    try {
-      return await warehouse.query(sql);
-    } finally {
-      warehouse.close();
-    }
-  }
+  const query = (sql: string): Promise<Row[]> => queryWarehouse(db, sql);
   const factLines = () =>
     query("SELECT invoice_no, quantity, CAST(line_amount AS VARCHAR) AS amount, _source_file FROM ecommerce_dwh.fact_sales ORDER BY invoice_no, quantity");
 

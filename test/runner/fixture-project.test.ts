@@ -4,8 +4,9 @@ import * as path from "node:path";
 import { main } from "../../scripts/cli/main";
 import { RecordingOutput } from "../../scripts/cli/output";
 import type { RunReportFile } from "../../scripts/runner/run-report";
-import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
+import type { Row } from "../../scripts/warehouse/duckdb";
 import { copyFixtureProject } from "../support/fixture-project";
+import { queryWarehouse } from "../support/warehouse";
 import { makeTempDir } from "../support/temp";
 
 /*
@@ -48,14 +49,7 @@ describe("the local runner on a fixture Dataform project", function () {
     const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, "utf8")) as RunReportFile) : ({} as RunReportFile);
     return { exitCode, output, report };
   }
-  async function query(sql: string): Promise<Row[]> {
-    const warehouse = await DuckDbWarehouse.open(db);
-    try {
-      return await warehouse.query(sql);
-    } finally {
-      warehouse.close();
-    }
-  }
+  const query = (sql: string): Promise<Row[]> => queryWarehouse(db, sql);
   const statuses = (report: RunReportFile) => report.actions.map((action) => [action.name, action.status]);
   const modes = (report: RunReportFile) =>
     Object.fromEntries(report.actions.filter((action) => action.mode).map((action) => [action.name, action.mode]));
