@@ -5,6 +5,7 @@ import { formatCount } from "./cli/output";
 import { UsageError } from "./errors";
 import { compileProject } from "./dataform/compile";
 import { generateSampleCsv } from "./generate/sample-data";
+import { splitByMonth } from "./generate/split-by-month";
 import { probeFile } from "./loader/file-probe";
 import { PROJECT_ROOT } from "./paths";
 import { runPipeline, type PhaseSeconds } from "./pipeline";
@@ -117,4 +118,45 @@ async function timeFloor(source: string, encoding: string, gzip: boolean, workDi
   const seconds = secondsSince(started);
   fs.rmSync(db, { force: true });
   return { seconds };
+}
+
+export interface IncrementalBenchmarkOptions {
+  source: string;
+  workDir: string;
+  output: Output;
+}
+
+/**
+ * What an incremental run saves: the source cut into monthly files, all months but the last loaded
+ * and run, then the last month loaded and run incrementally (timed), then a full rebuild of the same
+ * warehouse (timed). The ratio is the figure to watch.
+ */
+export async function runIncrementalBenchmark(options: IncrementalBenchmarkOptions): Promise<{ incremental: number; full: number; ratio: number }> {
+  const { output } = options;
+  if (!fs.existsSync(options.source)) throw new UsageError(`--source ${options.source}: no such file.`);
+  const months = await splitByMonth(options.source, path.join(options.workDir, "months"));
+  const last = months[months.length - 1];
+  if (last === undefined || months.length < 2) throw new UsageError(`${options.source} spans ${months.length} month(s); an incremental benchmark needs two or more.`);
+  const db = path.join(options.workDir, "incremental.duckdb");
+  fs.rmSync(db, { force: true });
+  fs.rmSync(`${db}.wal`, { force: true });
+  const quiet: Output = { result: () => undefined, info: () => undefined };
+  const run = async (sources: string[], fullRefresh: boolean) => {
+    const result = await runPipeline({ sources, db, projectDir: PROJECT_ROOT, vars: {}, fullRefresh, output: quiet });
+    if (!result.run.succeeded) throw new UsageError(`The benchmark's pipeline run failed; run \`ecom pipeline --source ${sources.join(" ")}\` to see why.`);
+    return result;
+  };
+  output.info(`Loading and running ${months.length - 1} months as the starting point ...`);
+  await run(months.slice(0, -1), false);
+  const incremental = await run([last], false);
+  const full = await run([], true);
+  const newLines = incremental.loads.reduce((total, load) => total + load.rows, 0);
+  const allLines = Number(full.run.actions.find((action) => action.name === "ecommerce_dwh.fact_sales")?.rows ?? 0);
+  const ratio = incremental.seconds.total / full.seconds.total;
+  const line = (label: string, value: string) => output.result(`${label.padEnd(40)} ${value}`);
+  output.result(`Incremental benchmark on ${options.source}: ${months.length} monthly files`);
+  line(`incremental run: load and run ${path.basename(last)}`, `${incremental.seconds.total.toFixed(2)} s  (${formatCount(newLines)} new lines; load ${incremental.seconds.load.toFixed(2)} s, transform ${incremental.seconds.transform.toFixed(2)} s, assertions ${incremental.seconds.assertions.toFixed(2)} s)`);
+  line("full rebuild of the same warehouse", `${full.seconds.total.toFixed(2)} s  (${formatCount(allLines)} lines; transform ${full.seconds.transform.toFixed(2)} s, assertions ${full.seconds.assertions.toFixed(2)} s)`);
+  line("ratio incremental / full rebuild", `${ratio.toFixed(2)}`);
+  return { incremental: incremental.seconds.total, full: full.seconds.total, ratio };
 }

@@ -10,7 +10,7 @@ import { describeLoad, runPipeline, type PipelineResult } from "../pipeline";
 import { runUnitTests } from "../runner/unit-tests";
 import { collectSummary, formatSummary } from "../summary";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
-import { runBenchmark } from "../bench";
+import { runBenchmark, runIncrementalBenchmark } from "../bench";
 import { consoleOutput, formatCount, type Output } from "./output";
 import { resolveSources } from "./sources";
 
@@ -140,8 +140,15 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .option("--seed <n>", "seed of the generated file", integer, DEFAULT_SEED)
     .option("--source <file>", "benchmark on this file instead of a generated one")
     .option("--work-dir <dir>", "where the benchmark's files go", path.join("bench-output"))
-    .action(async (options: { rows: number; seed: number; source?: string; workDir: string }) => {
-      await runBenchmark({ ...options, output });
+    .option("--incremental", "instead: time an incremental run of the source's last month against a full rebuild", false)
+    .action(async (options: { rows: number; seed: number; source?: string; workDir: string; incremental: boolean }) => {
+      if (!options.incremental) {
+        await runBenchmark({ ...options, output });
+        return;
+      }
+      const source = options.source ?? path.join(options.workDir, `bench-${options.rows}-seed${options.seed}.csv`);
+      if (!options.source && !fs.existsSync(source)) await generateSampleCsv({ rows: options.rows, seed: options.seed, out: source });
+      await runIncrementalBenchmark({ source, workDir: options.workDir, output });
     });
 
   return program;
