@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { compileProject, type CompileResult } from "./dataform/compile";
 import { UsageError } from "./errors";
-import { loadLocalFiles, type FileLoadResult } from "./loader/duckdb-loader";
+import { loadLocalFiles, type FileLoadResult, type LoadOptions } from "./loader/duckdb-loader";
 import type { CompiledGraph } from "./dataform/compiled-graph";
 import { runReportPath } from "./paths";
 import { selectActions, type Selection } from "./runner/selection";
@@ -16,6 +16,8 @@ import { secondsSince, startTimer } from "./timing";
 export interface PipelineOptions {
   /** Files to land first; none for `ecom run`. */
   sources: string[];
+  /** How to land them (encoding, malformed lines, force, progress). */
+  load?: Omit<LoadOptions, "identity">;
   db: string;
   projectDir: string;
   /** Dataform vars from the command line; `dialect` is always duckdb here. */
@@ -73,7 +75,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     compiling.catch(() => undefined);
     const loadStarted = startTimer();
     if (options.sources.length > 0) output.info(`Loading ${options.sources.length} file(s) ...`);
-    const loads = await loadLocalFiles(warehouse, options.sources, (result) => output.info(describeLoad(result)));
+    const loads = await loadLocalFiles(warehouse, options.sources, (result) => output.info(describeLoad(result)), options.load);
     const loadSeconds = secondsSince(loadStarted);
     const compile = await compiling;
     output.info(
@@ -147,5 +149,6 @@ export function describeLoad(result: FileLoadResult): string {
   if (result.status === "unchanged") return `  ${result.sourceFile}: already loaded (same file version, ${rows} rows); nothing to do.`;
   const verb = result.status === "replaced" ? "replaced the earlier version with" : "landed";
   const from = result.previousPath ? ` (the earlier version came from ${result.previousPath})` : "";
-  return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding}) in ${result.seconds.toFixed(2)}s${from}.`;
+  const malformed = result.malformedLines > 0 ? `, ${result.malformedLines.toLocaleString("en-US")} malformed line(s) set aside in ecommerce_raw.raw_sales_malformed` : "";
+  return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding})${malformed} in ${result.seconds.toFixed(2)}s${from}.`;
 }

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { compileProject, parseVars } from "../dataform/compile";
 import { describeError, EcomError, UsageError } from "../errors";
 import { generateSampleCsv } from "../generate/sample-data";
-import { loadLocalFiles } from "../loader/duckdb-loader";
+import { loadLocalFiles, type LoadOptions } from "../loader/duckdb-loader";
 import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
 import { describeLoad, runPipeline, type PipelineResult } from "../pipeline";
 import { runUnitTests } from "../runner/unit-tests";
@@ -12,6 +12,7 @@ import { collectSummary, formatSummary } from "../summary";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
 import { runBenchmark, runIncrementalBenchmark } from "../bench";
 import { consoleOutput, formatCount, type Output } from "./output";
+import { loadProgressBar } from "./progress";
 import { resolveSources } from "./sources";
 
 const DEFAULT_SAMPLE_ROWS = 100_000;
@@ -47,6 +48,11 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .showHelpAfterError();
 
   const dbOption = () => new Option("--db <file>", "DuckDB warehouse file").default(DEFAULT_WAREHOUSE);
+  const encodingOption = () => new Option("--encoding <name>", "read files in this encoding instead of detecting it").choices(["utf-8", "latin-1"]);
+  const maxBadLinesOption = () =>
+    new Option("--max-bad-lines <n>", "set up to n malformed lines aside in ecommerce_raw.raw_sales_malformed instead of refusing the file")
+      .argParser(nonNegativeInteger)
+      .default(0);
   const varsOption = () => new Option("--vars <pairs>", "Dataform vars, e.g. rfm_as_of=2011-12-10,top_n=5");
   const projectOption = () => new Option("--project-dir <dir>", "the Dataform project to compile and run").default(PROJECT_ROOT, "this repository");
   /** The options `dataform run` has, with its meanings. */
@@ -67,25 +73,33 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     program
       .command("pipeline")
       .description("Land the source files, compile the Dataform graph and run it on DuckDB, then print a summary.")
-      .option("--source <paths...>", "CSV or CSV.GZ files or directories to load (default: a generated sample)")
+      .option("--source <paths...>", "CSV or CSV.GZ files, directories or quoted patterns to load (default: a generated sample)")
+      .addOption(encodingOption())
+      .addOption(maxBadLinesOption())
+      .option("--force", "load again even a file version already loaded", false)
       .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
       .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
-  ).action(async (options: RunOptions & { source?: string[]; rows: number; seed: number }) => {
+  ).action(async (options: RunOptions & LoadFlags & { source?: string[]; rows: number; seed: number }) => {
       const sources = options.source ? resolveSources(options.source) : [await ensureSample(options.rows, options.seed, output)];
-      setExitCode(await runAndSummarise(sources, options, output));
+      setExitCode(await runAndSummarise(sources, options, output, loadOptions(options)));
     });
 
   program
     .command("load")
     .description("Land CSV or CSV.GZ files in ecommerce_raw.raw_sales (idempotent per file version).")
-    .requiredOption("--source <paths...>", "files or directories to load")
+    .requiredOption("--source <paths...>", "files, directories or quoted patterns (data/*.csv) to load")
     .addOption(dbOption())
-    .action(async (options: { source: string[]; db: string }) => {
+    .addOption(encodingOption())
+    .addOption(maxBadLinesOption())
+    .option("--force", "load again even a file version already loaded", false)
+    .action(async (options: { source: string[]; db: string } & LoadFlags) => {
       const files = resolveSources(options.source);
       const warehouse = await DuckDbWarehouse.open(options.db);
+      const progress = loadProgressBar();
       try {
-        await loadLocalFiles(warehouse, files, (result) => output.result(describeLoad(result).trim()));
+        await loadLocalFiles(warehouse, files, (result) => output.result(describeLoad(result).trim()), { ...loadOptions(options), onProgress: progress.onProgress });
       } finally {
+        progress.stop();
         warehouse.close();
       }
     });
@@ -167,10 +181,22 @@ interface RunOptions {
   compileCache: boolean;
 }
 
+interface LoadFlags {
+  encoding?: "utf-8" | "latin-1";
+  maxBadLines: number;
+  force: boolean;
+}
+
+function loadOptions(flags: LoadFlags): Omit<LoadOptions, "identity"> {
+  return { ...(flags.encoding ? { encoding: flags.encoding } : {}), maxBadLines: flags.maxBadLines, force: flags.force };
+}
+
 /** Loads `sources` (if any), runs the graph, prints the summary; returns the exit code. */
-async function runAndSummarise(sources: string[], options: RunOptions, output: Output): Promise<number> {
+async function runAndSummarise(sources: string[], options: RunOptions, output: Output, load: Omit<LoadOptions, "identity"> = {}): Promise<number> {
+  const progress = loadProgressBar();
   const result = await runPipeline({
     sources,
+    load: { ...load, onProgress: progress.onProgress },
     db: options.db,
     projectDir: options.projectDir,
     vars: parseVars(options.vars),
@@ -184,7 +210,7 @@ async function runAndSummarise(sources: string[], options: RunOptions, output: O
     },
     runTests: options.runTests,
     output,
-  });
+  }).finally(() => progress.stop());
   await printPipelineSummary(result, options.db, output);
   return result.run.succeeded ? 0 : 1;
 }
@@ -234,6 +260,12 @@ async function ensureSample(rows: number, seed: number, output: Output): Promise
 function integer(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a whole number.`);
   return Number(value);
+}
+
+function nonNegativeInteger(value: string): number {
+  const number = integer(value.replace(/_/g, ""));
+  if (number < 0) throw new InvalidArgumentError(`${JSON.stringify(value)} must be 0 or more.`);
+  return number;
 }
 
 function positiveInteger(value: string): number {

@@ -5,14 +5,21 @@ import { LoadError } from "../errors";
 const DATA_FILE = /\.csv(\.gz)?$/i;
 
 /**
- * The files named on the command line, with directories expanded to the .csv and .csv.gz files
- * directly inside them (sorted, so loads happen in a repeatable order).
+ * The local files named on the command line: a file as it is; a directory as the .csv and .csv.gz
+ * files directly inside it; a pattern with `*` or `?` in its last part (quoted, so the shell leaves
+ * it alone) as the data files it matches. Sorted within each argument, so loads happen in a
+ * repeatable order. gs:// URIs are passed through for the cloud loader.
  */
 export function resolveSources(paths: string[]): string[] {
   const files: string[] = [];
   for (const entry of paths) {
-    if (!fs.existsSync(entry)) throw new LoadError(`${entry}: no such file or directory. Check the --source path.`);
-    if (fs.statSync(entry).isDirectory()) {
+    if (entry.startsWith("gs://")) {
+      files.push(entry);
+    } else if (/[*?]/.test(path.basename(entry))) {
+      files.push(...matchPattern(entry));
+    } else if (!fs.existsSync(entry)) {
+      throw new LoadError(`${entry}: no such file or directory. Check the --source path.`);
+    } else if (fs.statSync(entry).isDirectory()) {
       const inside = fs.readdirSync(entry).filter((name) => DATA_FILE.test(name)).sort();
       if (inside.length === 0) throw new LoadError(`${entry}: the directory holds no .csv or .csv.gz file.`);
       files.push(...inside.map((name) => path.join(entry, name)));
@@ -21,4 +28,24 @@ export function resolveSources(paths: string[]): string[] {
     }
   }
   return files;
+}
+
+function matchPattern(pattern: string): string[] {
+  const directory = path.dirname(pattern);
+  if (/[*?]/.test(directory)) throw new LoadError(`${pattern}: wildcards are allowed in the file name only, not in directories.`);
+  if (!fs.existsSync(directory)) throw new LoadError(`${pattern}: no such directory ${directory}.`);
+  const expression = new RegExp(
+    `^${path
+      .basename(pattern)
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`
+  );
+  const matches = fs
+    .readdirSync(directory)
+    .filter((name) => expression.test(name) && DATA_FILE.test(name) && fs.statSync(path.join(directory, name)).isFile())
+    .sort()
+    .map((name) => path.join(directory, name));
+  if (matches.length === 0) throw new LoadError(`${pattern}: no .csv or .csv.gz file matches.`);
+  return matches;
 }

@@ -24,7 +24,7 @@ const HEADER_LIMIT = 64 * 1024;
  * Reads a file once, streaming: its checksum, whether it is gzip, its encoding and its header line.
  * The whole file is decoded because one `£` written as ISO-8859-1 can sit on the last line.
  */
-export async function probeFile(file: string): Promise<FileProbe> {
+export async function probeFile(file: string, onBytes?: (bytesDone: number, bytesTotal: number) => void): Promise<FileProbe> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -40,7 +40,12 @@ export async function probeFile(file: string): Promise<FileProbe> {
   let headBytes = 0;
 
   const raw = fs.createReadStream(file);
-  raw.on("data", (chunk) => hash.update(chunk as Buffer));
+  let bytesDone = 0;
+  raw.on("data", (chunk) => {
+    hash.update(chunk as Buffer);
+    bytesDone += chunk.length;
+    onBytes?.(bytesDone, stat.size);
+  });
   const content: NodeJS.ReadableStream = gzip ? raw.pipe(zlib.createGunzip()) : raw;
   try {
     for await (const chunk of content as AsyncIterable<Buffer>) {
@@ -85,4 +90,26 @@ function startsWithGzipMagic(file: string): boolean {
   } finally {
     fs.closeSync(descriptor);
   }
+}
+
+/**
+ * The encoding of a sample of a file (its first bytes, say): UTF-8 when the sample is valid UTF-8,
+ * a multi-byte character cut at the sample's end allowed; ISO-8859-1 otherwise. A sample can miss a
+ * `£` further on: where the whole file is at hand, probeFile reads all of it.
+ */
+export function detectSampleEncoding(sample: Buffer): SourceEncoding {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  try {
+    decoder.decode(sample, { stream: true }); // stream: a trailing partial character is not an error
+    return "utf-8";
+  } catch {
+    return "latin-1";
+  }
+}
+
+/** The first line of a sample decoded in `encoding`, without BOM or line ending. */
+export function firstLine(sample: Buffer, encoding: SourceEncoding): string {
+  const text = sample.toString(encoding === "utf-8" ? "utf8" : "latin1");
+  const newline = text.indexOf("\n");
+  return (newline === -1 ? text : text.slice(0, newline)).replace(/\r$/, "").replace(/^\uFEFF/, "");
 }

@@ -65,6 +65,12 @@ export class DuckDbWarehouse {
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJson().slice(0, limit) };
   }
 
+  /** How far the statement running now has got, in percent, when DuckDB can tell. */
+  progressPercent(): number | undefined {
+    const percent = Number(this.connection.progress.percentage);
+    return percent >= 0 ? percent : undefined;
+  }
+
   /** The single value of a one-row, one-column query. */
   async scalar(sql: string, params?: DuckDBValue[]): Promise<Json> {
     const rows = await this.query(sql, params);

@@ -171,6 +171,7 @@ describe("DuckDB loader", function () {
           "checksum VARCHAR",
           "rows_loaded BIGINT",
           "loaded_at TIMESTAMP",
+          "malformed_lines BIGINT",
         ]);
         assert.equal(Number(await other.scalar("SELECT COUNT(*) FROM ecommerce_raw.raw_sales")), 0);
       } finally {
@@ -425,9 +426,13 @@ describe("DuckDB loader", function () {
       it("refuses a broken (unterminated) quote, naming the file and the line where it starts", async () => {
         const lines = [CLASSIC_LINES[0] ?? "", '536366,22633,"HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom', CLASSIC_LINES[2] ?? ""];
         const file = write("broken-quote.csv", csv(CLASSIC_HEADER, lines));
-        const message = await assertRefused(file, ["Nothing was loaded from this file."]);
-        assert.ok(message.startsWith(`${file}, line 3: a quoted field is never closed.`), message);
-        assert.doesNotMatch(message, /Possible fixes|ignore_errors|strict_mode/);
+        const message = await assertRefused(file, []);
+        assert.equal(
+          message,
+          `${file}: 1 malformed line(s); nothing was loaded from this file.\n` +
+            '  line 3: a quoted field is not closed on this line: 536366,22633,"HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom\n' +
+            "Fix these lines, or load with --max-bad-lines 1 to set them aside in ecommerce_raw.raw_sales_malformed and land the rest."
+        );
       });
 
       it("refuses a ragged line with too many fields, naming the file, the line and the field counts", async () => {
@@ -436,16 +441,58 @@ describe("DuckDB loader", function () {
         const message = await assertRefused(file, []);
         assert.equal(
           message,
-          `${file}, line 4: expected 8 fields, found 9. The line reads: 536380,22961,JAM MAKING SET PRINTED,12,12/1/2010 9:41,1.45,14527,United Kingdom,EXTRA\n` +
-            "Every line needs exactly the header's fields: quote fields that contain commas, and fill in missing ones. Nothing was loaded from this file."
+          `${file}: 1 malformed line(s); nothing was loaded from this file.\n` +
+            "  line 4: expected 8 fields, found 9: 536380,22961,JAM MAKING SET PRINTED,12,12/1/2010 9:41,1.45,14527,United Kingdom,EXTRA\n" +
+            "Fix these lines, or load with --max-bad-lines 1 to set them aside in ecommerce_raw.raw_sales_malformed and land the rest."
         );
       });
 
-      it("refuses a ragged line deep in a file, naming its physical line (header = line 1)", async () => {
+      it("lists every malformed line of a file deep into it, by physical line (header = line 1), not just the first", async () => {
         const lines: string[] = [];
-        for (let line = 1; line <= 5000; line += 1) lines.push(line === 4321 ? `${line},A,X,${line},d,1,,UK,EXTRA` : `${line},A,X,${line},d,1,,UK`);
+        for (let line = 1; line <= 5000; line += 1) {
+          if (line === 4321) lines.push(`${line},A,X,${line},d,1,,UK,EXTRA`);
+          else if (line === 4500) lines.push(`${line},A,X,${line},d,1`);
+          else lines.push(`${line},A,X,${line},d,1,,UK`);
+        }
         const file = write("ragged-deep.csv", csv(CLASSIC_HEADER, lines));
-        await assertRefused(file, [`${file}, line 4322: expected 8 fields, found 9. The line reads: 4321,A,X,4321,d,1,,UK,EXTRA`]);
+        await assertRefused(file, [
+          `${file}: 2 malformed line(s)`,
+          "  line 4322: expected 8 fields, found 9: 4321,A,X,4321,d,1,,UK,EXTRA\n",
+          "  line 4501: expected 8 fields, found 6: 4500,A,X,4500,d,1\n",
+          "load with --max-bad-lines 2",
+        ]);
+      });
+
+      it("with --max-bad-lines, sets malformed lines aside, lands the rest with their own line numbers, and counts them", async () => {
+        const lines = [
+          CLASSIC_LINES[0] ?? "",
+          "536380,22961,JAM MAKING SET PRINTED,12,12/1/2010 9:41,1.45,14527,United Kingdom,EXTRA",
+          CLASSIC_LINES[1] ?? "",
+          '536366,22633,"HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom',
+          CLASSIC_LINES[2] ?? "",
+        ];
+        const file = write("kept-aside.csv", csv(CLASSIC_HEADER, lines));
+        await assert.rejects(loadLocalFile(warehouse, file, { maxBadLines: 1 }), /2 malformed line\(s\).*\n[\s\S]*That is more than --max-bad-lines 1/);
+        const result = await loadLocalFile(warehouse, file, { maxBadLines: 2 });
+        assert.equal(result.rows, 3);
+        assert.equal(result.malformedLines, 2);
+        // Values exactly as written (padding kept, empty = NULL), and the good records keep their
+        // places in the file: records 1, 3 and 5 (2 and 4 are the bad ones).
+        assert.deepEqual(await valuesOf("kept-aside.csv"), CLASSIC_VALUES);
+        assert.deepEqual(
+          await warehouse.query("SELECT CAST(_source_row AS INTEGER) AS line FROM ecommerce_raw.raw_sales WHERE _source_file = 'kept-aside.csv' ORDER BY line"),
+          [{ line: 1 }, { line: 3 }, { line: 5 }]
+        );
+        assert.deepEqual(
+          await warehouse.query("SELECT CAST(line_number AS INTEGER) AS line, problem, raw_line FROM ecommerce_raw.raw_sales_malformed WHERE source_file = 'kept-aside.csv' ORDER BY line"),
+          [
+            { line: 3, problem: "expected 8 fields, found 9", raw_line: "536380,22961,JAM MAKING SET PRINTED,12,12/1/2010 9:41,1.45,14527,United Kingdom,EXTRA" },
+            { line: 5, problem: "a quoted field is not closed on this line", raw_line: '536366,22633,"HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom' },
+          ]
+        );
+        assert.deepEqual(await warehouse.query("SELECT rows_loaded, malformed_lines FROM ecommerce_raw.load_ledger WHERE source_file = 'kept-aside.csv'"), [
+          { rows_loaded: "3", malformed_lines: "2" },
+        ]);
       });
     });
 
