@@ -94,6 +94,7 @@ describe("the Dataform project compiles", function () {
     assert.deepEqual((bigquery.declarations ?? []).map((declaration) => targetName(declaration.target)).sort(), [
       "ecommerce_raw.load_ledger",
       "ecommerce_raw.raw_sales",
+      "ecommerce_raw.raw_sales_malformed",
     ]);
   });
 
