@@ -95,6 +95,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   line("floor (DuckDB read + GROUP BY)", `${figures.floor.toFixed(2)} s  (runs: ${floorFirst.seconds.toFixed(2)} s, ${floorSecond.seconds.toFixed(2)} s)`);
   line("ratio pipeline / floor", `${figures.ratio.toFixed(2)}x`);
   line("ratio with the cold compile added", `${((figures.total + figures.coldCompile) / floor).toFixed(2)}x`);
+  line("ratio load alone / floor", `${(figures.load / floor).toFixed(2)}x`);
   line("peak memory (this process, RSS)", `${figures.peakRssMiB.toFixed(0)} MiB`);
   return figures;
 }
