@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { compileProject, type CompileResult } from "./dataform/compile";
 import { UsageError } from "./errors";
-import { loadLocalFiles, type FileLoadResult, type LoadOptions } from "./loader/duckdb-loader";
+import type { FileLoadResult } from "./loader/duckdb-loader";
+import { loadSources, type SourcesLoadOptions } from "./loader/load-sources";
 import type { CompiledGraph } from "./dataform/compiled-graph";
 import { runReportPath } from "./paths";
 import { selectActions, type Selection } from "./runner/selection";
@@ -16,8 +17,8 @@ import { secondsSince, startTimer } from "./timing";
 export interface PipelineOptions {
   /** Files to land first; none for `ecom run`. */
   sources: string[];
-  /** How to land them (encoding, malformed lines, force, progress). */
-  load?: Omit<LoadOptions, "identity">;
+  /** How to land them (encoding, malformed lines, force, progress; where gs:// sources are read). */
+  load?: SourcesLoadOptions;
   db: string;
   projectDir: string;
   /** Dataform vars from the command line; `dialect` is always duckdb here. */
@@ -75,7 +76,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     compiling.catch(() => undefined);
     const loadStarted = startTimer();
     if (options.sources.length > 0) output.info(`Loading ${options.sources.length} file(s) ...`);
-    const loads = await loadLocalFiles(warehouse, options.sources, (result) => output.info(describeLoad(result)), options.load);
+    const loads = await loadSources(warehouse, options.sources, (result) => output.info(describeLoad(result)), options.load);
     const loadSeconds = secondsSince(loadStarted);
     const compile = await compiling;
     output.info(

@@ -4,7 +4,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { compileProject, parseVars } from "../dataform/compile";
 import { describeError, EcomError, UsageError } from "../errors";
 import { generateSampleCsv } from "../generate/sample-data";
-import { loadLocalFiles, type LoadOptions } from "../loader/duckdb-loader";
+import { createBigQuery, loadGcsIntoBigQuery } from "../cloud/bigquery-loader";
+import { createStorage, listGcsObjects, type GcsObject } from "../cloud/gcs";
+import { loadProjectConfig, requireCloudSettings, type ProjectConfig } from "../config";
+import type { LoadOptions } from "../loader/duckdb-loader";
+import { loadSources } from "../loader/load-sources";
 import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
 import { describeLoad, runPipeline, type PipelineResult } from "../pipeline";
 import { runUnitTests } from "../runner/unit-tests";
@@ -87,17 +91,33 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   program
     .command("load")
     .description("Land CSV or CSV.GZ files in ecommerce_raw.raw_sales (idempotent per file version).")
-    .requiredOption("--source <paths...>", "files, directories or quoted patterns (data/*.csv) to load")
+    .requiredOption("--source <paths...>", "files, directories, quoted patterns (data/*.csv), gs://bucket/object or gs://bucket/prefix/*.csv")
+    .addOption(new Option("--warehouse <name>", "where to land them").choices(["duckdb", "bigquery"]).default("duckdb"))
     .addOption(dbOption())
     .addOption(encodingOption())
     .addOption(maxBadLinesOption())
     .option("--force", "load again even a file version already loaded", false)
-    .action(async (options: { source: string[]; db: string } & LoadFlags) => {
-      const files = resolveSources(options.source);
+    .addOption(projectOption())
+    .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
+    .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)")
+    .action(async (options: { source: string[]; db: string; warehouse: "duckdb" | "bigquery"; projectDir: string; project?: string; location?: string } & LoadFlags) => {
+      const sources = resolveSources(options.source);
+      const config = loadProjectConfig(options.projectDir, {
+        ...(options.project ? { projectId: options.project } : {}),
+        ...(options.location ? { location: options.location } : {}),
+      });
+      if (options.warehouse === "bigquery") {
+        await loadIntoBigQuery(sources, config, options, output);
+        return;
+      }
       const warehouse = await DuckDbWarehouse.open(options.db);
       const progress = loadProgressBar();
       try {
-        await loadLocalFiles(warehouse, files, (result) => output.result(describeLoad(result).trim()), { ...loadOptions(options), onProgress: progress.onProgress });
+        await loadSources(warehouse, sources, (result) => output.result(describeLoad(result).trim()), {
+          ...loadOptions(options),
+          config,
+          onProgress: progress.onProgress,
+        });
       } finally {
         progress.stop();
         warehouse.close();
@@ -181,6 +201,39 @@ interface RunOptions {
   compileCache: boolean;
 }
 
+/**
+ * The BigQuery target: load jobs straight from the gs:// URIs, so no data passes through this machine.
+ * Local files cannot go there directly: they are uploaded to the bucket first.
+ */
+async function loadIntoBigQuery(sources: string[], config: ProjectConfig, flags: LoadFlags, output: Output): Promise<void> {
+  const local = sources.filter((source) => !source.startsWith("gs://"));
+  if (local.length > 0) {
+    throw new UsageError(
+      `--warehouse bigquery loads from Cloud Storage only, so that no data passes through this machine; ${local.join(", ")} ` +
+        `${local.length === 1 ? "is" : "are"} local. Upload ${local.length === 1 ? "it" : "them"} first (gcloud storage cp FILE gs://${config.bucket || "BUCKET"}/${config.prefix}) and load the gs:// URI.`
+    );
+  }
+  if (flags.maxBadLines > 0) {
+    throw new UsageError(
+      "--max-bad-lines is for the DuckDB target: a BigQuery load job would drop bad lines instead of keeping them aside. Fix the file, or load it into DuckDB to see the bad lines."
+    );
+  }
+  requireCloudSettings(config, ["projectId"]);
+  const storage = createStorage(config);
+  const bigquery = createBigQuery(config);
+  const objects: GcsObject[] = [];
+  for (const source of sources) objects.push(...(await listGcsObjects(storage, source)));
+  const results = await loadGcsIntoBigQuery(bigquery, storage, objects, {
+    config,
+    ...(flags.encoding ? { encoding: flags.encoding } : {}),
+    force: flags.force,
+    onProgress: (line) => output.info(line),
+  });
+  for (const result of results) {
+    output.result(`${result.uri}: ${result.status}, ${formatCount(result.rows)} rows (${result.encoding})${result.jobId ? `, load job ${result.jobId}` : ""}`);
+  }
+}
+
 interface LoadFlags {
   encoding?: "utf-8" | "latin-1";
   maxBadLines: number;
@@ -194,9 +247,10 @@ function loadOptions(flags: LoadFlags): Omit<LoadOptions, "identity"> {
 /** Loads `sources` (if any), runs the graph, prints the summary; returns the exit code. */
 async function runAndSummarise(sources: string[], options: RunOptions, output: Output, load: Omit<LoadOptions, "identity"> = {}): Promise<number> {
   const progress = loadProgressBar();
+  const config = loadProjectConfig(options.projectDir);
   const result = await runPipeline({
     sources,
-    load: { ...load, onProgress: progress.onProgress },
+    load: { ...load, config, onProgress: progress.onProgress },
     db: options.db,
     projectDir: options.projectDir,
     vars: parseVars(options.vars),

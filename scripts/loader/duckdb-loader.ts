@@ -83,43 +83,6 @@ export async function ensureRawTables(warehouse: DuckDbWarehouse): Promise<void>
 }
 
 /**
- * Lands local files one after another. A file is identified by its name (as daily exports are), so
- * two files of one name in one load would replace each other: that is refused before anything lands.
- */
-export async function loadLocalFiles(
-  warehouse: DuckDbWarehouse,
-  files: string[],
-  onLoaded: (result: FileLoadResult) => void = () => undefined,
-  options: Omit<LoadOptions, "identity"> = {}
-): Promise<FileLoadResult[]> {
-  const byName = new Map<string, string[]>();
-  for (const file of files) byName.set(path.basename(file), [...(byName.get(path.basename(file)) ?? []), file]);
-  for (const [name, same] of byName) {
-    if (same.length > 1) {
-      throw new LoadError(
-        `${same.length} files are named ${name} (${same.join(", ")}). A file is identified by its name, so each would ` +
-          "replace the one loaded before it. Rename them (e.g. sales-2010.csv, sales-2011.csv) and load again; nothing was loaded."
-      );
-    }
-  }
-  const results: FileLoadResult[] = [];
-  for (const file of files) {
-    let result: FileLoadResult;
-    try {
-      result = await loadLocalFile(warehouse, file, options);
-    } finally {
-      options.onProgress?.({ phase: "done", file });
-    }
-    onLoaded(result);
-    results.push(result);
-  }
-  // Writing the landed rows through now is cheap; left to the end of a pipeline run, the same
-  // checkpoint costs about a second per million lines more (measured with `ecom bench`).
-  if (results.some((result) => result.status !== "unchanged")) await warehouse.run("CHECKPOINT");
-  return results;
-}
-
-/**
  * Lands one local `.csv` or `.csv.gz` file into ecommerce_raw.raw_sales, every field as text exactly
  * as written, with its record number. The file version (SHA-256) goes into the ledger: the same
  * version again changes nothing, a changed version replaces the file's rows. Either every row of the

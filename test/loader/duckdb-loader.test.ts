@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { LoadError } from "../../scripts/errors";
-import { ensureRawTables, loadLocalFile, loadLocalFiles, type FileLoadResult } from "../../scripts/loader/duckdb-loader";
+import { ensureRawTables, loadLocalFile, type FileLoadResult } from "../../scripts/loader/duckdb-loader";
+import { loadSources } from "../../scripts/loader/load-sources";
 import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
 
 const CLASSIC_HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
@@ -607,7 +608,7 @@ describe("DuckDB loader", function () {
         const first = write(path.join("year-2010", "sales.csv"), csv(CLASSIC_HEADER, CLASSIC_LINES));
         const second = write(path.join("year-2011", "sales.csv"), csv(CLASSIC_HEADER, CLASSIC_LINES.slice(0, 1)));
         const before = await snapshot();
-        await assert.rejects(loadLocalFiles(warehouse, [first, second]), (error: unknown) => {
+        await assert.rejects(loadSources(warehouse, [first, second]), (error: unknown) => {
           assert.ok(error instanceof LoadError);
           assert.equal(
             error.message,
@@ -622,10 +623,10 @@ describe("DuckDB loader", function () {
       it("says where the earlier version came from when a file of the same name from elsewhere replaces it", async () => {
         const first = write(path.join("from-a", "moved.csv"), csv(CLASSIC_HEADER, CLASSIC_LINES));
         const second = write(path.join("from-b", "moved.csv"), csv(CLASSIC_HEADER, CLASSIC_LINES.slice(0, 2)));
-        const [loaded] = await loadLocalFiles(warehouse, [first]);
+        const [loaded] = await loadSources(warehouse, [first]);
         assert.equal(loaded?.status, "loaded");
         assert.equal(loaded?.previousPath, undefined);
-        const [replaced] = await loadLocalFiles(warehouse, [second]);
+        const [replaced] = await loadSources(warehouse, [second]);
         assert.equal(replaced?.status, "replaced");
         assert.equal(replaced?.previousPath, path.resolve(first));
         assert.equal(await count(`SELECT COUNT(*) FROM ecommerce_raw.raw_sales WHERE _source_file = 'moved.csv'`), 2);
