@@ -7,6 +7,7 @@ import { LoadError } from "../errors";
 import { mapHeader } from "../loader/csv-header";
 import { detectSampleEncoding, firstLine, type SourceEncoding } from "../loader/file-probe";
 import retail = require("../../includes/retail");
+import landing = require("../../includes/landing");
 import { apiErrorCode, describeApiError, readGcsHead, type GcsObject } from "./gcs";
 
 export interface BigQueryLoadOptions {
@@ -112,26 +113,9 @@ function rawTables(config: ProjectConfig): RawTables {
   return { dataset, rawSales: name("raw_sales"), loadLedger: name("load_ledger"), perLoad: name };
 }
 
-/** Creates the two landing tables of the data contract when absent, in one script job. */
+/** Creates the two landing tables of the data contract when absent, in one script job (DDL shared with the ingestion operation). */
 async function ensureRawTables(bigquery: BigQuery, tables: RawTables, location: string): Promise<void> {
-  const sourceColumns = SOURCE_COLUMNS.map((column) => `  ${column} STRING,`).join("\n");
-  const sql = `CREATE TABLE IF NOT EXISTS ${tables.rawSales} (
-${sourceColumns}
-  _source_file STRING NOT NULL,
-  _source_row INT64,
-  _load_id STRING NOT NULL,
-  _loaded_at TIMESTAMP NOT NULL
-)
-CLUSTER BY _source_file;
-CREATE TABLE IF NOT EXISTS ${tables.loadLedger} (
-  load_id STRING NOT NULL,
-  source_file STRING NOT NULL,
-  source_path STRING NOT NULL,
-  file_size INT64 NOT NULL,
-  checksum STRING NOT NULL,
-  rows_loaded INT64 NOT NULL,
-  loaded_at TIMESTAMP NOT NULL
-);`;
+  const sql = landing.landingTablesDdl(tables.rawSales, tables.loadLedger);
   try {
     await runQuery(bigquery, sql, {}, location);
   } catch (error) {

@@ -74,7 +74,7 @@ export async function ensureRawTables(warehouse: DuckDbWarehouse): Promise<void>
       load_id VARCHAR NOT NULL,
       source_file VARCHAR NOT NULL,
       source_path VARCHAR NOT NULL,
-      file_size BIGINT NOT NULL,
+      file_size BIGINT,
       checksum VARCHAR NOT NULL,
       rows_loaded BIGINT NOT NULL,
       loaded_at TIMESTAMP NOT NULL,

@@ -224,10 +224,11 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
           "  load_id STRING NOT NULL,",
           "  source_file STRING NOT NULL,",
           "  source_path STRING NOT NULL,",
-          "  file_size INT64 NOT NULL,",
+          "  file_size INT64,",
           "  checksum STRING NOT NULL,",
           "  rows_loaded INT64 NOT NULL,",
-          "  loaded_at TIMESTAMP NOT NULL",
+          "  loaded_at TIMESTAMP NOT NULL,",
+          "  malformed_lines INT64 NOT NULL DEFAULT 0",
           ");",
         ].join("\n")
       );

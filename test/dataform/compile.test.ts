@@ -13,7 +13,9 @@ function statements(graph: CompiledGraph): { origin: string; sql: string }[] {
     }
   }
   for (const assertion of graph.assertions ?? []) found.push({ origin: targetName(assertion.target), sql: assertion.query });
-  for (const operation of graph.operations ?? []) for (const sql of operation.queries) found.push({ origin: targetName(operation.target), sql });
+  for (const operation of graph.operations ?? []) {
+    if (!operation.disabled) for (const sql of operation.queries) found.push({ origin: targetName(operation.target), sql });
+  }
   for (const test of graph.tests ?? []) {
     found.push({ origin: test.name, sql: test.testQuery }, { origin: test.name, sql: test.expectedOutputQuery });
   }
@@ -143,11 +145,25 @@ describe("the Dataform project compiles", function () {
   });
 
   it("with every reference resolving to a table or a declaration", () => {
-    const known = new Set([...(bigquery.tables ?? []), ...(bigquery.declarations ?? [])].map((action) => targetName(action.target)));
+    const known = new Set(
+      [...(bigquery.tables ?? []), ...(bigquery.declarations ?? []), ...(bigquery.operations ?? [])].map((action) => targetName(action.target))
+    );
     const dangling = [...(bigquery.tables ?? []), ...(bigquery.assertions ?? [])].flatMap((action) =>
       (action.dependencyTargets ?? []).map(targetName).filter((name) => !known.has(name)).map((name) => `${targetName(action.target)} -> ${name}`)
     );
     assert.deepEqual(dangling, []);
+  });
+
+  it("with the scheduled ingestion as a BigQuery operation tagged ingest, ahead of staging, and disabled on DuckDB", () => {
+    const ingest = (graph: CompiledGraph) => (graph.operations ?? []).find((operation) => operation.target.name === "ingest_raw_sales");
+    assert.deepEqual(ingest(bigquery)?.tags, ["ingest"]);
+    assert.equal(ingest(bigquery)?.disabled ?? false, false);
+    assert.equal(ingest(duckdb)?.disabled, true);
+    const script = ingest(bigquery)?.queries.join("\n") ?? "";
+    assert.match(script, /uris = \['gs:\/\/your-raw-bucket\/raw_sales\/\*\.csv'\]/);
+    assert.match(script, /BEGIN TRANSACTION;[\s\S]*DELETE FROM `your-gcp-project\.ecommerce_raw\.raw_sales`[\s\S]*INSERT INTO `your-gcp-project\.ecommerce_raw\.load_ledger`[\s\S]*COMMIT TRANSACTION;/);
+    const typed = (bigquery.tables ?? []).find((table) => table.target.name === "stg_sales_typed");
+    assert.ok(typed?.dependencyTargets?.some((target) => target.name === "ingest_raw_sales"));
   });
 
   it("with unit tests for customer_rfm and agg_daily_sales", () => {
