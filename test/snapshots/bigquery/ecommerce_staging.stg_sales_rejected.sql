@@ -1,0 +1,67 @@
+-- ecommerce_staging.stg_sales_rejected: incremental
+-- uniqueKey: sales_line_id
+
+-- query
+WITH stg_sales_typed AS (
+  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+),
+
+rejected_rows AS (
+  SELECT
+    stg_sales_typed.*,
+    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash) AS occurrence
+  FROM stg_sales_typed
+  WHERE stg_sales_typed.reject_reason IS NOT NULL
+    
+)
+
+SELECT
+  TO_HEX(MD5(CONCAT(COALESCE(CAST(line_hash AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(occurrence AS STRING), '~null~')))) AS sales_line_id,
+  reject_reason,
+  raw_invoice_no AS invoice_no,
+  raw_stock_code AS stock_code,
+  raw_description AS description,
+  raw_quantity AS quantity,
+  raw_invoice_date AS invoice_date,
+  raw_unit_price AS unit_price,
+  raw_customer_id AS customer_id,
+  raw_country AS country,
+  _source_file,
+  _source_row,
+  _load_id,
+  _loaded_at
+FROM rejected_rows
+
+-- incremental pre-operation
+DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales_rejected` WHERE _load_id NOT IN (SELECT DISTINCT _load_id FROM `your-gcp-project.ecommerce_raw.raw_sales`)
+
+-- incremental query
+WITH stg_sales_typed AS (
+  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+),
+
+rejected_rows AS (
+  SELECT
+    stg_sales_typed.*,
+    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash) AS occurrence
+  FROM stg_sales_typed
+  WHERE stg_sales_typed.reject_reason IS NOT NULL
+    AND stg_sales_typed._loaded_at > (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales_rejected`)
+)
+
+SELECT
+  TO_HEX(MD5(CONCAT(COALESCE(CAST(line_hash AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(occurrence AS STRING), '~null~')))) AS sales_line_id,
+  reject_reason,
+  raw_invoice_no AS invoice_no,
+  raw_stock_code AS stock_code,
+  raw_description AS description,
+  raw_quantity AS quantity,
+  raw_invoice_date AS invoice_date,
+  raw_unit_price AS unit_price,
+  raw_customer_id AS customer_id,
+  raw_country AS country,
+  _source_file,
+  _source_row,
+  _load_id,
+  _loaded_at
+FROM rejected_rows
