@@ -1,0 +1,314 @@
+import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BigQuery } from "@google-cloud/bigquery";
+import type { Storage } from "@google-cloud/storage";
+import { RecordingOutput } from "../../scripts/cli/output";
+import { createBigQuery } from "../../scripts/cloud/bigquery-loader";
+import { createStorage } from "../../scripts/cloud/gcs";
+import { applySetup, formatRoles, planSetup, requiredRoles, runSetup, SetupError, type SetupStep } from "../../scripts/cloud/setup";
+import { DATASETS, type ProjectConfig } from "../../scripts/config";
+import { UsageError } from "../../scripts/errors";
+import { FakeGcp } from "../support/fake-gcp";
+
+interface Recorded {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+
+/**
+ * A stand-in for the four calls setup makes, on 127.0.0.1: buckets.get and buckets.insert of the
+ * Cloud Storage JSON API, datasets.get and datasets.insert of BigQuery v2. It keeps the buckets and
+ * datasets it was given or asked to create, with their location, and records every request.
+ */
+class SetupStandIn {
+  readonly requests: Recorded[] = [];
+  readonly buckets = new Map<string, { location: string; forbidden?: boolean }>();
+  readonly datasets = new Map<string, { location: string }>();
+
+  private constructor(private readonly server: http.Server) {}
+
+  static async start(): Promise<SetupStandIn> {
+    let standIn: SetupStandIn | undefined;
+    const server = http.createServer((req, res) => {
+      let text = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (text += chunk));
+      req.on("end", () => standIn?.handle(req, text, res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    standIn = new SetupStandIn(server);
+    return standIn;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** "GET /storage/v1/b/name" lines, query strings left out, for compact assertions. */
+  lines(): string[] {
+    return this.requests.map((request) => `${request.method} ${request.path}`);
+  }
+
+  private handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const request: Recorded = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body: text === "" ? undefined : (JSON.parse(text) as unknown),
+    };
+    this.requests.push(request);
+    const [, service, version, ...rest] = url.pathname.split("/").map(decodeURIComponent);
+    if (service === "storage" && version === "v1") return this.storage(request, rest, res);
+    if (service === "bigquery" && version === "v2") return this.bigquery(request, rest, res);
+    sendError(res, 404, `The stand-in does not serve ${request.method} ${request.path}`);
+  }
+
+  private storage(request: Recorded, [b, name, ...rest]: string[], res: http.ServerResponse): void {
+    if (b !== "b" || rest.length > 0) return sendError(res, 501, `not served: ${request.path}`);
+    if (request.method === "GET" && name !== undefined) {
+      const bucket = this.buckets.get(name);
+      if (!bucket) return sendError(res, 404, "The specified bucket does not exist.");
+      if (bucket.forbidden) return sendError(res, 403, "caller does not have storage.buckets.get access to the Google Cloud Storage bucket.");
+      return sendJson(res, 200, { kind: "storage#bucket", name, location: bucket.location.toUpperCase() });
+    }
+    if (request.method === "POST" && name === undefined) {
+      const body = request.body as { name: string; location: string };
+      if (this.buckets.has(body.name)) return sendError(res, 409, "Your previous request to create the named bucket succeeded and you already own it.");
+      this.buckets.set(body.name, { location: body.location });
+      return sendJson(res, 200, { kind: "storage#bucket", ...body, location: body.location.toUpperCase() });
+    }
+    sendError(res, 501, `not served: ${request.method} ${request.path}`);
+  }
+
+  private bigquery(request: Recorded, [projects, projectId, datasets, id, ...rest]: string[], res: http.ServerResponse): void {
+    if (projects !== "projects" || datasets !== "datasets" || rest.length > 0) return sendError(res, 501, `not served: ${request.path}`);
+    if (request.method === "GET" && id !== undefined) {
+      const dataset = this.datasets.get(id);
+      if (!dataset) return sendError(res, 404, `Not found: Dataset ${projectId ?? ""}:${id}`);
+      return sendJson(res, 200, { kind: "bigquery#dataset", id: `${projectId ?? ""}:${id}`, datasetReference: { projectId, datasetId: id }, location: dataset.location });
+    }
+    if (request.method === "POST" && id === undefined) {
+      const body = request.body as { datasetReference: { datasetId: string }; location: string };
+      const datasetId = body.datasetReference.datasetId;
+      if (this.datasets.has(datasetId)) return sendError(res, 409, `Already Exists: Dataset ${projectId ?? ""}:${datasetId}`);
+      this.datasets.set(datasetId, { location: body.location });
+      return sendJson(res, 200, { kind: "bigquery#dataset", ...body, datasetReference: { projectId, datasetId } });
+    }
+    sendError(res, 501, `not served: ${request.method} ${request.path}`);
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=UTF-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { error: { code: status, message, errors: [{ message, reason: status === 404 ? "notFound" : "invalid", domain: "global" }] } });
+}
+
+const DATASET_IDS = ["ecommerce_raw", "ecommerce_staging", "ecommerce_dwh", "ecommerce_analytics", "ecommerce_assertions"];
+/** Each dataset with the description it is created with (shown in the BigQuery console). */
+const DESCRIPTIONS: Record<string, string> = {
+  ecommerce_raw: "Online Retail pipeline: raw CSV lines as landed (raw_sales, load_ledger).",
+  ecommerce_staging: "Online Retail pipeline: typed sales lines and the lines that could not be typed.",
+  ecommerce_dwh: "Online Retail pipeline: star schema (fact_sales and its dimensions).",
+  ecommerce_analytics: "Online Retail pipeline: dashboard aggregates and RFM customer segments.",
+  ecommerce_assertions: "Online Retail pipeline: Dataform assertion views.",
+};
+const READS = ["GET /storage/v1/b/shop-raw", ...DATASET_IDS.map((id) => `GET /bigquery/v2/projects/shop-analytics/datasets/${id}`)];
+
+describe("ecom gcp setup (scripts/cloud/setup)", () => {
+  let isolation: FakeGcp;
+  let standIn: SetupStandIn;
+  let config: ProjectConfig;
+  let clients: { storage: Storage; bigquery: BigQuery };
+
+  before(async () => {
+    // FakeGcp isolates the process from Google (no credentials, metadata server on loopback) and
+    // records any connection that is not to loopback; the calls themselves go to the stand-in.
+    isolation = await FakeGcp.start();
+    standIn = await SetupStandIn.start();
+    config = { projectId: "shop-analytics", location: "EU", bucket: "shop-raw", prefix: "raw_sales/", datasets: DATASETS, apiEndpoint: standIn.endpoint };
+    clients = { storage: createStorage(config), bigquery: createBigQuery(config) };
+  });
+
+  after(async () => {
+    await standIn.stop();
+    await isolation.stop();
+  });
+
+  beforeEach(() => {
+    standIn.buckets.clear();
+    standIn.datasets.clear();
+    standIn.requests.length = 0;
+  });
+
+  afterEach(() => {
+    assert.deepEqual(isolation.foreignConnections, [], "only 127.0.0.1 may be contacted");
+    assert.deepEqual(isolation.requests, [], "nothing may probe the metadata server");
+    assert.deepEqual(
+      standIn.requests.filter((request) => request.headers.authorization !== undefined).map((request) => request.path),
+      [],
+      "no request may carry credentials"
+    );
+  });
+
+  describe("on an empty project", () => {
+    it("plans to create the bucket and the five datasets in the configured location, with GET requests only", async () => {
+      const plan = await planSetup(config, clients);
+      assert.deepEqual(plan, [
+        { action: "create", kind: "bucket", name: "shop-raw", location: "EU" },
+        ...DATASET_IDS.map((name): SetupStep => ({ action: "create", kind: "dataset", name, location: "EU" })),
+      ]);
+      assert.deepEqual(standIn.lines(), READS);
+    });
+
+    it("creates the bucket (location, uniform bucket-level access) and each dataset (location), exactly", async () => {
+      const outcomes = await applySetup(config, clients, await planSetup(config, clients));
+      assert.deepEqual(
+        outcomes.map((outcome) => `${outcome.kind} ${outcome.name} ${outcome.outcome}`),
+        ["bucket shop-raw created", ...DATASET_IDS.map((id) => `dataset ${id} created`)]
+      );
+      const writes = standIn.requests.filter((request) => request.method !== "GET");
+      assert.deepEqual(
+        writes.map((request) => ({ line: `${request.method} ${request.path}`, query: request.query, body: request.body })),
+        [
+          {
+            line: "POST /storage/v1/b",
+            query: { project: "shop-analytics" },
+            body: {
+              name: "shop-raw",
+              location: "EU",
+              iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: "enforced" },
+            },
+          },
+          ...Object.entries(DESCRIPTIONS).map(([datasetId, description]) => ({
+            line: "POST /bigquery/v2/projects/shop-analytics/datasets",
+            query: { prettyPrint: "false" },
+            body: { location: "EU", description, datasetReference: { datasetId } },
+          })),
+        ]
+      );
+      assert.deepEqual(standIn.lines().slice(0, READS.length), READS, "the plan is read before anything is created");
+    });
+
+    it("with --dry-run prints the plan and sends only GET requests", async () => {
+      const output = new RecordingOutput();
+      const plan = await runSetup({ config, clients, dryRun: true, output });
+      assert.equal(plan.filter((step) => step.action === "create").length, 6);
+      assert.deepEqual(standIn.lines(), READS);
+      assert.equal(standIn.buckets.size + standIn.datasets.size, 0);
+      assert.match(output.text, /dry run/);
+      assert.match(output.text, /bucket\s+shop-raw\s+EU\s+create/);
+      assert.match(output.text, /dataset\s+ecommerce_assertions\s+EU\s+create/);
+      assert.match(output.text, /Dry run: nothing was created\. Run without --dry-run to create 6 resources\./);
+    });
+  });
+
+  describe("run twice", () => {
+    it("the second run finds everything and sends no create request", async () => {
+      await runSetup({ config, clients, dryRun: false, output: new RecordingOutput() });
+      standIn.requests.length = 0;
+      const output = new RecordingOutput();
+      const plan = await runSetup({ config, clients, dryRun: false, output });
+      assert.deepEqual(plan.map((step) => step.action), ["exists", "exists", "exists", "exists", "exists", "exists"]);
+      assert.deepEqual(standIn.lines(), READS);
+      assert.match(output.text, /Everything already existed; nothing was created\./);
+    });
+  });
+
+  describe("resources that exist elsewhere", () => {
+    it("reports a dataset in another location with its actual location and a note, and creates only what is missing", async () => {
+      standIn.buckets.set("shop-raw", { location: "EU" });
+      standIn.datasets.set("ecommerce_raw", { location: "US" });
+      const plan = await planSetup(config, clients);
+      assert.deepEqual(plan[0], { action: "exists", kind: "bucket", name: "shop-raw", location: "EU" });
+      assert.equal(plan[1]?.location, "US");
+      assert.match(plan[1]?.note ?? "", /in US, not EU: jobs run in EU cannot reach it/);
+      await applySetup(config, clients, plan);
+      assert.deepEqual(
+        standIn.requests.filter((request) => request.method === "POST").map((request) => (request.body as { datasetReference?: { datasetId: string } }).datasetReference?.datasetId),
+        DATASET_IDS.slice(1)
+      );
+    });
+
+    it("refuses a bucket another project owns (403), naming it and what to do", async () => {
+      standIn.buckets.set("shop-raw", { location: "EU", forbidden: true });
+      await assert.rejects(planSetup(config, clients), (error: unknown) => {
+        assert.ok(error instanceof SetupError);
+        assert.match(error.message, /gs:\/\/shop-raw exists but this account cannot read it .*another project may own it/);
+        assert.ok(error.cause);
+        return true;
+      });
+    });
+
+    it("counts a resource created between the plan and the creation (409) as existing", async () => {
+      const plan = await planSetup(config, clients);
+      standIn.datasets.set("ecommerce_dwh", { location: "EU" });
+      const outcomes = await applySetup(config, clients, plan);
+      assert.equal(outcomes.find((outcome) => outcome.name === "ecommerce_dwh")?.outcome, "existed");
+    });
+  });
+
+  describe("settings", () => {
+    it("refuses the placeholder project and bucket of workflow_settings.yaml before any request", async () => {
+      await assert.rejects(planSetup({ ...config, projectId: "your-gcp-project" }, clients), UsageError);
+      await assert.rejects(planSetup({ ...config, bucket: "your-raw-bucket" }, clients), UsageError);
+      await assert.rejects(planSetup({ ...config, bucket: "Shop_Raw" }, clients), /not a valid Cloud Storage bucket name/);
+      assert.deepEqual(standIn.requests, []);
+    });
+  });
+
+  describe("requiredRoles", () => {
+    it("names Job User on the project, Data Editor on the five datasets and Object Viewer on the bucket, each with a reason", () => {
+      const roles = requiredRoles(config);
+      assert.deepEqual(
+        roles.map((role) => [role.role, role.scope, role.resources]),
+        [
+          ["roles/bigquery.jobUser", "project", ["shop-analytics"]],
+          ["roles/bigquery.dataEditor", "dataset", DATASET_IDS],
+          ["roles/storage.objectViewer", "bucket", ["gs://shop-raw"]],
+        ]
+      );
+      for (const role of roles) assert.ok(role.why.length > 20, role.role);
+    });
+
+    it("gives the exact gcloud and bq commands for the Dataform service agent, its project number a shell variable", () => {
+      const roles = requiredRoles(config);
+      assert.deepEqual(roles[0]?.commands, [
+        'gcloud projects add-iam-policy-binding shop-analytics --member="serviceAccount:${DATAFORM_SA}" --role=roles/bigquery.jobUser --condition=None',
+      ]);
+      assert.equal(
+        roles[1]?.commands[0],
+        "bq query --project_id=shop-analytics --location=EU --nouse_legacy_sql \"GRANT \\`roles/bigquery.dataEditor\\` ON SCHEMA \\`shop-analytics.ecommerce_raw\\` TO 'serviceAccount:${DATAFORM_SA}'\""
+      );
+      assert.deepEqual(roles[2]?.commands, [
+        'gcloud storage buckets add-iam-policy-binding gs://shop-raw --member="serviceAccount:${DATAFORM_SA}" --role=roles/storage.objectViewer',
+      ]);
+      const text = formatRoles(config).join("\n");
+      assert.match(text, /PROJECT_NUMBER="\$\(gcloud projects describe shop-analytics --format='value\(projectNumber\)'\)"/);
+      assert.match(text, /DATAFORM_SA="service-\$\{PROJECT_NUMBER\}@gcp-sa-dataform\.iam\.gserviceaccount\.com"/);
+      assert.match(text, /BigQuery Connection User \(roles\/bigquery\.connectionUser\): not needed/);
+    });
+
+    it("adds Connection User only when a connection is used, and Token Creator for a custom service account", () => {
+      const roles = requiredRoles(config, { usesConnection: true, serviceAccount: "runner@shop-analytics.iam.gserviceaccount.com" });
+      assert.deepEqual(roles.slice(3).map((role) => role.role), ["roles/bigquery.connectionUser", "roles/iam.serviceAccountTokenCreator"]);
+      assert.match(roles[4]?.commands[0] ?? "", /^gcloud iam service-accounts add-iam-policy-binding runner@shop-analytics\.iam\.gserviceaccount\.com /);
+      assert.match(formatRoles(config, { serviceAccount: "runner@shop-analytics.iam.gserviceaccount.com" }).join("\n"), /DATAFORM_SA="runner@shop-analytics/);
+    });
+  });
+});
