@@ -5,7 +5,12 @@ import { compileProject, parseVars } from "../dataform/compile";
 import { describeError, EcomError, UsageError } from "../errors";
 import { generateSampleCsv } from "../generate/sample-data";
 import { createBigQuery, loadGcsIntoBigQuery } from "../cloud/bigquery-loader";
+import { bigQueryVars, checkCredentialsFile, runDataform } from "../cloud/dataform-run";
 import { createStorage, listGcsObjects, type GcsObject } from "../cloud/gcs";
+import { resolveScheduleSettings, runSchedule, type ScheduleFlags } from "../cloud/schedule";
+import { runSetup } from "../cloud/setup";
+import { lookerStudioLink } from "../dashboard/looker-link";
+import { writeDashboard } from "../dashboard/write-dashboard";
 import { loadProjectConfig, requireCloudSettings, type ProjectConfig } from "../config";
 import type { LoadOptions } from "../loader/duckdb-loader";
 import { loadSources } from "../loader/load-sources";
@@ -77,15 +82,23 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     program
       .command("pipeline")
       .description("Land the source files, compile the Dataform graph and run it on DuckDB, then print a summary.")
-      .option("--source <paths...>", "CSV or CSV.GZ files, directories or quoted patterns to load (default: a generated sample)")
+      .option("--source <paths...>", "CSV or CSV.GZ files, directories, quoted patterns or gs:// URIs to load (default: a generated sample)")
+      .addOption(new Option("--warehouse <name>", "duckdb: the embedded warehouse; bigquery: load jobs, then the official `dataform run`").choices(["duckdb", "bigquery"]).default("duckdb"))
+      .option("--dry-run", "with --warehouse bigquery: list what would load, and have BigQuery check every statement without running it", false)
+      .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
+      .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)")
       .addOption(encodingOption())
       .addOption(maxBadLinesOption())
       .option("--force", "load again even a file version already loaded", false)
       .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
       .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
-  ).action(async (options: RunOptions & LoadFlags & { source?: string[]; rows: number; seed: number }) => {
+  ).action(async (options: PipelineFlags) => {
+      if (options.warehouse === "bigquery") {
+        setExitCode(await runOnBigQuery(options, output));
+        return;
+      }
       const sources = options.source ? resolveSources(options.source) : [await ensureSample(options.rows, options.seed, output)];
-      setExitCode(await runAndSummarise(sources, options, output, loadOptions(options)));
+      setExitCode(await runAndSummarise(sources, options, output, loadOptions(options), { dashboard: true }));
     });
 
   program
@@ -168,6 +181,71 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     });
 
   program
+    .command("dashboard")
+    .description("Write the local dashboard of a warehouse: one self-contained HTML page, DIR/index.html.")
+    .addOption(dbOption())
+    .option("--out <dir>", "directory to write index.html into", "dashboard")
+    .action(async (options: { db: string; out: string }) => {
+      const { file, bytes } = await writeDashboard(options);
+      output.result(`Dashboard: ${file} (${formatCount(Math.round(bytes / 1024))} KB)`);
+    });
+
+  program
+    .command("looker-link")
+    .description("Print a Looker Studio link that creates a report on the BigQuery analytics tables.")
+    .addOption(projectOption())
+    .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
+    .option("--report-name <name>", "name of the new report")
+    .action((options: { projectDir: string; project?: string; reportName?: string }) => {
+      const config = loadProjectConfig(options.projectDir, options.project ? { projectId: options.project } : {});
+      output.result(lookerStudioLink(config, options.reportName ? { reportName: options.reportName } : {}));
+    });
+
+  const gcp = program.command("gcp").description("Set up and schedule the pipeline on Google Cloud (see docs/google-cloud.md).");
+  const cloudOptions = (command: Command) =>
+    command
+      .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
+      .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)")
+      .option("--bucket <name>", "bucket of the raw exports (default: the var gcs_bucket, or ECOM_GCS_BUCKET)")
+      .addOption(projectOption());
+  cloudOptions(
+    gcp
+      .command("setup")
+      .description("Create the raw-files bucket and the five datasets when missing; print the IAM roles Dataform needs.")
+      .option("--dry-run", "read only: print what exists and what would be created", false)
+      .option("--service-account <email>", "workflows run as this account instead of the Dataform service agent")
+  ).action(async (options: CloudFlags & { dryRun: boolean; serviceAccount?: string }) => {
+    const config = cloudConfig(options);
+    await runSetup({
+      config,
+      clients: { storage: createStorage(config), bigquery: createBigQuery(config) },
+      dryRun: options.dryRun,
+      output,
+      ...(options.serviceAccount ? { serviceAccount: options.serviceAccount } : {}),
+    });
+  });
+  cloudOptions(
+    gcp
+      .command("schedule")
+      .description("Create or update the Dataform release and workflow configurations of the scheduled run.")
+      .option("--repository <id>", "Dataform repository id (default: ECOM_DATAFORM_REPOSITORY)")
+      .option("--region <name>", "Dataform region (default: ECOM_DATAFORM_REGION, else from the location: US -> us-central1, EU -> europe-west1)")
+      .option("--release <id>", 'release configuration id (default "production")')
+      .option("--workflow <id>", 'workflow configuration id (default "daily")')
+      .option("--git-commitish <ref>", 'branch, tag or commit to release (default "main")')
+      .option("--cron <expr>", 'when the workflow runs (default "0 6 * * *")')
+      .option("--release-cron <expr>", 'when the release compiles (default "0 5 * * *"; "none": never)')
+      .option("--time-zone <tz>", 'time zone of both schedules (default "Etc/UTC")')
+      .option("--tags <tags...>", "run only the actions with these tags (default: all)")
+      .option("--include-deps", "also run the dependencies of the tagged actions")
+      .option("--service-account <email>", "run the workflow as this service account")
+      .option("--dry-run", "read only: print what would be created or updated", false)
+  ).action(async (options: CloudFlags & ScheduleFlags & { dryRun: boolean }) => {
+    const config = cloudConfig(options);
+    await runSchedule({ config, settings: resolveScheduleSettings(config, options), dryRun: options.dryRun, output });
+  });
+
+  program
     .command("bench")
     .description("Time the whole pipeline against a floor: DuckDB alone reading the same file and grouping once.")
     .option("--rows <n>", "lines to generate when no --source is given", positiveInteger, 1_000_000)
@@ -201,11 +279,57 @@ interface RunOptions {
   compileCache: boolean;
 }
 
+interface CloudFlags {
+  project?: string;
+  location?: string;
+  bucket?: string;
+  projectDir: string;
+}
+
+function cloudConfig(flags: CloudFlags): ProjectConfig {
+  return loadProjectConfig(flags.projectDir, {
+    ...(flags.project ? { projectId: flags.project } : {}),
+    ...(flags.location ? { location: flags.location } : {}),
+    ...(flags.bucket ? { bucket: flags.bucket } : {}),
+  });
+}
+
+type PipelineFlags = RunOptions & LoadFlags & CloudFlags & { source?: string[]; rows: number; seed: number; warehouse: "duckdb" | "bigquery"; dryRun: boolean };
+
 /**
- * The BigQuery target: load jobs straight from the gs:// URIs, so no data passes through this machine.
- * Local files cannot go there directly: they are uploaded to the bucket first.
+ * `ecom pipeline --warehouse bigquery`: the loader's BigQuery path (load jobs from gs://), then the
+ * official `dataform run` with the same selection flags, its output streamed and its exit code kept.
  */
-async function loadIntoBigQuery(sources: string[], config: ProjectConfig, flags: LoadFlags, output: Output): Promise<void> {
+async function runOnBigQuery(options: PipelineFlags, output: Output): Promise<number> {
+  if (!options.source) throw new UsageError("--warehouse bigquery needs --source gs://BUCKET/PREFIX/*.csv (the exports to load).");
+  const config = cloudConfig(options);
+  checkCredentialsFile(options.projectDir);
+  const vars = bigQueryVars(config, parseVars(options.vars));
+  const sources = resolveSources(options.source);
+  if (options.dryRun) {
+    refuseLocalSourcesForBigQuery(sources, config);
+    const storage = createStorage(config);
+    for (const source of sources) for (const object of await listGcsObjects(storage, source)) output.result(`would load ${object.uri} (generation ${object.generation}, ${formatCount(object.size)} bytes)`);
+  } else {
+    await loadIntoBigQuery(sources, config, options, output);
+  }
+  const code = await runDataform({
+    projectDir: options.projectDir,
+    ...(options.actions ? { actions: options.actions } : {}),
+    ...(options.tags ? { tags: options.tags } : {}),
+    includeDeps: options.includeDeps,
+    includeDependents: options.includeDependents,
+    fullRefresh: options.fullRefresh,
+    runTests: options.runTests,
+    vars,
+    dryRun: options.dryRun,
+    defaultDatabase: config.projectId,
+    defaultLocation: config.location,
+  });
+  return code === 0 ? 0 : 1;
+}
+
+function refuseLocalSourcesForBigQuery(sources: string[], config: ProjectConfig): void {
   const local = sources.filter((source) => !source.startsWith("gs://"));
   if (local.length > 0) {
     throw new UsageError(
@@ -213,6 +337,14 @@ async function loadIntoBigQuery(sources: string[], config: ProjectConfig, flags:
         `${local.length === 1 ? "is" : "are"} local. Upload ${local.length === 1 ? "it" : "them"} first (gcloud storage cp FILE gs://${config.bucket || "BUCKET"}/${config.prefix}) and load the gs:// URI.`
     );
   }
+}
+
+/**
+ * The BigQuery target: load jobs straight from the gs:// URIs, so no data passes through this machine.
+ * Local files cannot go there directly: they are uploaded to the bucket first.
+ */
+async function loadIntoBigQuery(sources: string[], config: ProjectConfig, flags: LoadFlags, output: Output): Promise<void> {
+  refuseLocalSourcesForBigQuery(sources, config);
   if (flags.maxBadLines > 0) {
     throw new UsageError(
       "--max-bad-lines is for the DuckDB target: a BigQuery load job would drop bad lines instead of keeping them aside. Fix the file, or load it into DuckDB to see the bad lines."
@@ -245,7 +377,13 @@ function loadOptions(flags: LoadFlags): Omit<LoadOptions, "identity"> {
 }
 
 /** Loads `sources` (if any), runs the graph, prints the summary; returns the exit code. */
-async function runAndSummarise(sources: string[], options: RunOptions, output: Output, load: Omit<LoadOptions, "identity"> = {}): Promise<number> {
+async function runAndSummarise(
+  sources: string[],
+  options: RunOptions,
+  output: Output,
+  load: Omit<LoadOptions, "identity"> = {},
+  { dashboard = false } = {}
+): Promise<number> {
   const progress = loadProgressBar();
   const config = loadProjectConfig(options.projectDir);
   const result = await runPipeline({
@@ -266,6 +404,7 @@ async function runAndSummarise(sources: string[], options: RunOptions, output: O
     output,
   }).finally(() => progress.stop());
   await printPipelineSummary(result, options.db, output);
+  if (dashboard) await writeDashboardBeside(options.db, output);
   return result.run.succeeded ? 0 : 1;
 }
 
@@ -298,6 +437,21 @@ async function printPipelineSummary(result: PipelineResult, db: string, output: 
     output.result(`Run report: ${path.relative(process.cwd(), result.reportFile) || result.reportFile}`);
   } finally {
     warehouse.close();
+  }
+}
+
+/**
+ * The pipeline's last step: the dashboard beside the warehouse (warehouse/dashboard/index.html for
+ * the default one). A run whose analytics were skipped has no dashboard to draw; that is said, not
+ * made a second error.
+ */
+async function writeDashboardBeside(db: string, output: Output): Promise<void> {
+  try {
+    const { file } = await writeDashboard({ db, out: path.join(path.dirname(db), "dashboard") });
+    output.result(`Dashboard: ${path.relative(process.cwd(), file) || file}`);
+  } catch (error) {
+    if (!(error instanceof EcomError)) throw error;
+    output.result(`Dashboard: not written (${error.message})`);
   }
 }
 
