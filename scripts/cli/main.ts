@@ -441,13 +441,15 @@ async function printPipelineSummary(result: PipelineResult, db: string, output: 
 }
 
 /**
- * The pipeline's last step: the dashboard beside the warehouse (warehouse/dashboard/index.html for
- * the default one). A run whose analytics were skipped has no dashboard to draw; that is said, not
+ * The pipeline's last step: the dashboard beside the warehouse (warehouse/ecommerce-dashboard/index.html
+ * for the default one). A run whose analytics were skipped has no dashboard to draw; that is said, not
  * made a second error.
  */
 async function writeDashboardBeside(db: string, output: Output): Promise<void> {
   try {
-    const { file } = await writeDashboard({ db, out: path.join(path.dirname(db), "dashboard") });
+    // One per warehouse file, so two warehouses in one folder keep their own.
+    const out = path.join(path.dirname(db), `${path.basename(db, path.extname(db))}-dashboard`);
+    const { file } = await writeDashboard({ db, out });
     output.result(`Dashboard: ${path.relative(process.cwd(), file) || file}`);
   } catch (error) {
     if (!(error instanceof EcomError)) throw error;

@@ -152,6 +152,10 @@ describe("ecom command line (main)", () => {
       assert.equal(tableCount(output, "ecommerce_raw.raw_sales"), "3,000");
       assert.match(text, /^ {2}segment +customers +share +revenue +share +avg recency \(days\)$/m);
       assert.ok(output.lines.includes(`Warehouse: ${db}`));
+      // The pipeline's last step: the dashboard beside the warehouse, named after it.
+      const dashboard = path.join(path.dirname(db), `${path.basename(db, ".duckdb")}-dashboard`, "index.html");
+      assert.ok(output.lines.includes(`Dashboard: ${path.relative(process.cwd(), dashboard)}`), output.text);
+      assert.match(fs.readFileSync(dashboard, "utf8"), /<title>[^<]*<\/title>/);
 
       const counts = await withWarehouse(db, async (warehouse) => ({
         raw: Number(await warehouse.scalar("SELECT COUNT(*) FROM ecommerce_raw.raw_sales")),
