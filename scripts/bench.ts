@@ -23,6 +23,8 @@ export interface BenchmarkOptions {
 export interface BenchmarkFigures extends PhaseSeconds {
   rows: number;
   coldCompile: number;
+  /** A whole first run, compiling while it loads. */
+  firstRunTotal: number;
   floor: number;
   ratio: number;
   peakRssMiB: number;
@@ -55,29 +57,18 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const coldCompile = await compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" }, useCache: false });
 
   const floorFirst = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
-  const db = path.join(options.workDir, "bench.duckdb");
-  fs.rmSync(db, { force: true });
-  fs.rmSync(`${db}.wal`, { force: true });
-  const quiet: Output = { result: () => undefined, info: () => undefined };
-  const pipeline = await runPipeline({
-    sources: [source],
-    db,
-    projectDir: PROJECT_ROOT,
-    vars: {},
-    fullRefresh: true,
-    output: quiet,
-  });
-  if (!pipeline.run.succeeded) {
-    const failed = pipeline.run.actions.filter((action) => action.status !== "succeeded").map((action) => action.name);
-    throw new UsageError(`The benchmark's pipeline run failed (${failed.join(", ")}); run \`ecom pipeline --source ${source}\` to see why.`);
-  }
+  // A run as every run after the first is: the compile comes from the cache.
+  const pipeline = await timePipeline(source, path.join(options.workDir, "bench.duckdb"), true);
   const floorSecond = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
+  // A first run: it compiles too, while it loads (the compile is a separate process).
+  const firstRun = await timePipeline(source, path.join(options.workDir, "bench-first-run.duckdb"), false);
   // The faster floor is the stricter baseline.
   const floor = Math.min(floorFirst.seconds, floorSecond.seconds);
   const rows = pipeline.loads.reduce((total, load) => total + load.rows, 0);
   const figures: BenchmarkFigures = {
     rows,
     coldCompile: coldCompile.seconds,
+    firstRunTotal: firstRun.seconds.total,
     ...pipeline.seconds,
     floor,
     ratio: pipeline.seconds.total / floor,
@@ -94,10 +85,24 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   line("pipeline total (wall clock)", `${figures.total.toFixed(2)} s`);
   line("floor (DuckDB read + GROUP BY)", `${figures.floor.toFixed(2)} s  (runs: ${floorFirst.seconds.toFixed(2)} s, ${floorSecond.seconds.toFixed(2)} s)`);
   line("ratio pipeline / floor", `${figures.ratio.toFixed(2)}x`);
-  line("ratio with the cold compile added", `${((figures.total + figures.coldCompile) / floor).toFixed(2)}x`);
+  line("first run total (compiles while loading)", `${figures.firstRunTotal.toFixed(2)} s`);
+  line("ratio first run / floor", `${(figures.firstRunTotal / floor).toFixed(2)}x`);
   line("ratio load alone / floor", `${(figures.load / floor).toFixed(2)}x`);
   line("peak memory (this process, RSS)", `${figures.peakRssMiB.toFixed(0)} MiB`);
   return figures;
+}
+
+/** The whole pipeline into a fresh warehouse, quietly; a failed run stops the benchmark. */
+async function timePipeline(source: string, db: string, useCompileCache: boolean): Promise<Awaited<ReturnType<typeof runPipeline>>> {
+  fs.rmSync(db, { force: true });
+  fs.rmSync(`${db}.wal`, { force: true });
+  const quiet: Output = { result: () => undefined, info: () => undefined };
+  const pipeline = await runPipeline({ sources: [source], db, projectDir: PROJECT_ROOT, vars: {}, fullRefresh: true, useCompileCache, output: quiet });
+  if (!pipeline.run.succeeded) {
+    const failed = pipeline.run.actions.filter((action) => action.status !== "succeeded").map((action) => action.name);
+    throw new UsageError(`The benchmark's pipeline run failed (${failed.join(", ")}); run \`ecom pipeline --source ${source}\` to see why.`);
+  }
+  return pipeline;
 }
 
 /** DuckDB alone: the file into a table in a fresh database file, then one GROUP BY over it. */
