@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { RecordingOutput } from "../../scripts/cli/output";
 import {
   createDataformClient,
@@ -13,15 +12,9 @@ import {
 } from "../../scripts/cloud/schedule";
 import { DATASETS, type ProjectConfig } from "../../scripts/config";
 import { UsageError } from "../../scripts/errors";
+import { RecordingServer, sendJson, type Recorded } from "../support/recording-server";
 import { FakeGcp } from "../support/fake-gcp";
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: http.IncomingHttpHeaders;
-  body: unknown;
-}
 
 type Resource = Record<string, unknown>;
 
@@ -31,49 +24,15 @@ type Resource = Record<string, unknown>;
  * does (each named top-level field replaced by the body's, or cleared when the body has none);
  * answers carry output-only fields, as the real ones do, so the client must ignore them.
  */
-class DataformStandIn {
-  readonly requests: Recorded[] = [];
+class DataformStandIn extends RecordingServer {
   readonly repositories = new Set<string>();
   readonly configs = new Map<string, Resource>();
 
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<DataformStandIn> {
-    let standIn: DataformStandIn | undefined;
-    const server = http.createServer((req, res) => {
-      let text = "";
-      req.setEncoding("utf8");
-      req.on("data", (chunk: string) => (text += chunk));
-      req.on("end", () => standIn?.handle(req, text, res));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    standIn = new DataformStandIn(server);
-    return standIn;
+  static start(): Promise<DataformStandIn> {
+    return new DataformStandIn().listen();
   }
 
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  lines(): string[] {
-    return this.requests.map((request) => `${request.method} ${request.path}`);
-  }
-
-  private handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const request: Recorded = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: text === "" ? undefined : (JSON.parse(text) as unknown),
-    };
-    this.requests.push(request);
+  protected route(request: Recorded, url: URL, res: http.ServerResponse): void {
     const match = /^\/v1\/(projects\/[^/]+\/locations\/[^/]+\/repositories\/[^/]+)\/(releaseConfigs|workflowConfigs)(?:\/([^/]+))?$/.exec(url.pathname);
     if (!match) return sendError(res, 404, `The stand-in does not serve ${request.method} ${request.path}`);
     const [, repository = "", collection = "", id] = match;
@@ -111,11 +70,6 @@ function withOutputOnly(resource: Resource): Resource {
     : { ...resource, internalMetadata: "{}" };
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=UTF-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
 
 /** The error body of Google's REST APIs: { error: { code, message, status } }. */
 function sendError(res: http.ServerResponse, status: number, message: string): void {

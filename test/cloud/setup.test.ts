@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { Storage } from "@google-cloud/storage";
 import { RecordingOutput } from "../../scripts/cli/output";
@@ -9,65 +8,24 @@ import { createStorage } from "../../scripts/cloud/gcs";
 import { applySetup, formatRoles, planSetup, requiredRoles, runSetup, SetupError, type SetupStep } from "../../scripts/cloud/setup";
 import { DATASETS, type ProjectConfig } from "../../scripts/config";
 import { UsageError } from "../../scripts/errors";
+import { RecordingServer, sendJson, type Recorded } from "../support/recording-server";
 import { FakeGcp } from "../support/fake-gcp";
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: http.IncomingHttpHeaders;
-  body: unknown;
-}
 
 /**
  * A stand-in for the four calls setup makes, on 127.0.0.1: buckets.get and buckets.insert of the
  * Cloud Storage JSON API, datasets.get and datasets.insert of BigQuery v2. It keeps the buckets and
  * datasets it was given or asked to create, with their location, and records every request.
  */
-class SetupStandIn {
-  readonly requests: Recorded[] = [];
+class SetupStandIn extends RecordingServer {
   readonly buckets = new Map<string, { location: string; forbidden?: boolean }>();
   readonly datasets = new Map<string, { location: string }>();
 
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<SetupStandIn> {
-    let standIn: SetupStandIn | undefined;
-    const server = http.createServer((req, res) => {
-      let text = "";
-      req.setEncoding("utf8");
-      req.on("data", (chunk: string) => (text += chunk));
-      req.on("end", () => standIn?.handle(req, text, res));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    standIn = new SetupStandIn(server);
-    return standIn;
+  static start(): Promise<SetupStandIn> {
+    return new SetupStandIn().listen();
   }
 
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  /** "GET /storage/v1/b/name" lines, query strings left out, for compact assertions. */
-  lines(): string[] {
-    return this.requests.map((request) => `${request.method} ${request.path}`);
-  }
-
-  private handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const request: Recorded = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: text === "" ? undefined : (JSON.parse(text) as unknown),
-    };
-    this.requests.push(request);
+  protected route(request: Recorded, url: URL, res: http.ServerResponse): void {
     const [, service, version, ...rest] = url.pathname.split("/").map(decodeURIComponent);
     if (service === "storage" && version === "v1") return this.storage(request, rest, res);
     if (service === "bigquery" && version === "v2") return this.bigquery(request, rest, res);
@@ -109,11 +67,6 @@ class SetupStandIn {
   }
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=UTF-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
 
 function sendError(res: http.ServerResponse, status: number, message: string): void {
   sendJson(res, status, { error: { code: status, message, errors: [{ message, reason: status === 404 ? "notFound" : "invalid", domain: "global" }] } });
