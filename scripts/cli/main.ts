@@ -1,27 +1,37 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { runBenchmark, runIncrementalBenchmark } from "../bench";
+import { createBigQuery } from "../cloud/bigquery-loader";
+import { createStorage } from "../cloud/gcs";
+import { resolveScheduleSettings, runSchedule, type ScheduleFlags } from "../cloud/schedule";
+import { runSetup } from "../cloud/setup";
+import { loadProjectConfig } from "../config";
+import { lookerStudioLink } from "../dashboard/looker-link";
+import { writeDashboard } from "../dashboard/write-dashboard";
 import { compileProject, parseVars } from "../dataform/compile";
 import { describeError, EcomError, UsageError } from "../errors";
 import { generateSampleCsv } from "../generate/sample-data";
-import { createBigQuery, loadGcsIntoBigQuery } from "../cloud/bigquery-loader";
-import { bigQueryVars, checkCredentialsFile, runDataform } from "../cloud/dataform-run";
-import { createStorage, listGcsObjects, type GcsObject } from "../cloud/gcs";
-import { resolveScheduleSettings, runSchedule, type ScheduleFlags } from "../cloud/schedule";
-import { runSetup } from "../cloud/setup";
-import { lookerStudioLink } from "../dashboard/looker-link";
-import { writeDashboard } from "../dashboard/write-dashboard";
-import { loadProjectConfig, requireCloudSettings, type ProjectConfig } from "../config";
-import type { LoadOptions } from "../loader/duckdb-loader";
 import { loadSources } from "../loader/load-sources";
 import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
-import { describeLoad, runPipeline, type PipelineResult } from "../pipeline";
+import { describeLoad } from "../pipeline";
 import { runUnitTests } from "../runner/unit-tests";
-import { collectSummary, formatSummary } from "../summary";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
-import { runBenchmark, runIncrementalBenchmark } from "../bench";
 import { consoleOutput, formatCount, type Output } from "./output";
 import { loadProgressBar } from "./progress";
+import { loadIntoBigQuery, runOnBigQuery } from "./bigquery-run";
+import {
+  cloudConfig,
+  integer,
+  loadOptions,
+  nonNegativeInteger,
+  positiveInteger,
+  type CloudFlags,
+  type LoadFlags,
+  type PipelineFlags,
+  type RunOptions,
+} from "./flags";
+import { ensureSample, runAndSummarise } from "./local-run";
 import { resolveSources } from "./sources";
 
 const DEFAULT_SAMPLE_ROWS = 100_000;
@@ -264,222 +274,4 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     });
 
   return program;
-}
-
-interface RunOptions {
-  db: string;
-  vars?: string;
-  projectDir: string;
-  fullRefresh: boolean;
-  actions?: string[];
-  tags?: string[];
-  includeDeps: boolean;
-  includeDependents: boolean;
-  runTests: boolean;
-  compileCache: boolean;
-}
-
-interface CloudFlags {
-  project?: string;
-  location?: string;
-  bucket?: string;
-  projectDir: string;
-}
-
-function cloudConfig(flags: CloudFlags): ProjectConfig {
-  return loadProjectConfig(flags.projectDir, {
-    ...(flags.project ? { projectId: flags.project } : {}),
-    ...(flags.location ? { location: flags.location } : {}),
-    ...(flags.bucket ? { bucket: flags.bucket } : {}),
-  });
-}
-
-type PipelineFlags = RunOptions & LoadFlags & CloudFlags & { source?: string[]; rows: number; seed: number; warehouse: "duckdb" | "bigquery"; dryRun: boolean };
-
-/**
- * `ecom pipeline --warehouse bigquery`: the loader's BigQuery path (load jobs from gs://), then the
- * official `dataform run` with the same selection flags, its output streamed and its exit code kept.
- */
-async function runOnBigQuery(options: PipelineFlags, output: Output): Promise<number> {
-  if (!options.source) throw new UsageError("--warehouse bigquery needs --source gs://BUCKET/PREFIX/*.csv (the exports to load).");
-  const config = cloudConfig(options);
-  checkCredentialsFile(options.projectDir);
-  const vars = bigQueryVars(config, parseVars(options.vars));
-  const sources = resolveSources(options.source);
-  if (options.dryRun) {
-    refuseLocalSourcesForBigQuery(sources, config);
-    const storage = createStorage(config);
-    for (const source of sources) for (const object of await listGcsObjects(storage, source)) output.result(`would load ${object.uri} (generation ${object.generation}, ${formatCount(object.size)} bytes)`);
-  } else {
-    await loadIntoBigQuery(sources, config, options, output);
-  }
-  const code = await runDataform({
-    projectDir: options.projectDir,
-    ...(options.actions ? { actions: options.actions } : {}),
-    ...(options.tags ? { tags: options.tags } : {}),
-    includeDeps: options.includeDeps,
-    includeDependents: options.includeDependents,
-    fullRefresh: options.fullRefresh,
-    runTests: options.runTests,
-    vars,
-    dryRun: options.dryRun,
-    defaultDatabase: config.projectId,
-    defaultLocation: config.location,
-  });
-  return code === 0 ? 0 : 1;
-}
-
-function refuseLocalSourcesForBigQuery(sources: string[], config: ProjectConfig): void {
-  const local = sources.filter((source) => !source.startsWith("gs://"));
-  if (local.length > 0) {
-    throw new UsageError(
-      `--warehouse bigquery loads from Cloud Storage only, so that no data passes through this machine; ${local.join(", ")} ` +
-        `${local.length === 1 ? "is" : "are"} local. Upload ${local.length === 1 ? "it" : "them"} first (gcloud storage cp FILE gs://${config.bucket || "BUCKET"}/${config.prefix}) and load the gs:// URI.`
-    );
-  }
-}
-
-/**
- * The BigQuery target: load jobs straight from the gs:// URIs, so no data passes through this machine.
- * Local files cannot go there directly: they are uploaded to the bucket first.
- */
-async function loadIntoBigQuery(sources: string[], config: ProjectConfig, flags: LoadFlags, output: Output): Promise<void> {
-  refuseLocalSourcesForBigQuery(sources, config);
-  if (flags.maxBadLines > 0) {
-    throw new UsageError(
-      "--max-bad-lines is for the DuckDB target: a BigQuery load job would drop bad lines instead of keeping them aside. Fix the file, or load it into DuckDB to see the bad lines."
-    );
-  }
-  requireCloudSettings(config, ["projectId"]);
-  const storage = createStorage(config);
-  const bigquery = createBigQuery(config);
-  const objects: GcsObject[] = [];
-  for (const source of sources) objects.push(...(await listGcsObjects(storage, source)));
-  const results = await loadGcsIntoBigQuery(bigquery, storage, objects, {
-    config,
-    ...(flags.encoding ? { encoding: flags.encoding } : {}),
-    force: flags.force,
-    onProgress: (line) => output.info(line),
-  });
-  for (const result of results) {
-    output.result(`${result.uri}: ${result.status}, ${formatCount(result.rows)} rows (${result.encoding})${result.jobId ? `, load job ${result.jobId}` : ""}`);
-  }
-}
-
-interface LoadFlags {
-  encoding?: "utf-8" | "latin-1";
-  maxBadLines: number;
-  force: boolean;
-}
-
-function loadOptions(flags: LoadFlags): Omit<LoadOptions, "identity"> {
-  return { ...(flags.encoding ? { encoding: flags.encoding } : {}), maxBadLines: flags.maxBadLines, force: flags.force };
-}
-
-/** Loads `sources` (if any), runs the graph, prints the summary; returns the exit code. */
-async function runAndSummarise(
-  sources: string[],
-  options: RunOptions,
-  output: Output,
-  load: Omit<LoadOptions, "identity"> = {},
-  { dashboard = false } = {}
-): Promise<number> {
-  const progress = loadProgressBar();
-  const config = loadProjectConfig(options.projectDir);
-  const result = await runPipeline({
-    sources,
-    load: { ...load, config, onProgress: progress.onProgress },
-    db: options.db,
-    projectDir: options.projectDir,
-    vars: parseVars(options.vars),
-    fullRefresh: options.fullRefresh,
-    useCompileCache: options.compileCache,
-    selection: {
-      ...(options.actions ? { actions: options.actions } : {}),
-      ...(options.tags ? { tags: options.tags } : {}),
-      includeDependencies: options.includeDeps,
-      includeDependents: options.includeDependents,
-    },
-    runTests: options.runTests,
-    output,
-  }).finally(() => progress.stop());
-  await printPipelineSummary(result, options.db, output);
-  if (dashboard) await writeDashboardBeside(options.db, output);
-  return result.run.succeeded ? 0 : 1;
-}
-
-async function printPipelineSummary(result: PipelineResult, db: string, output: Output): Promise<void> {
-  const warehouse = await DuckDbWarehouse.open(db);
-  try {
-    const summary = await collectSummary(warehouse, result.graph);
-    const assertions = result.run.actions.filter((action) => action.kind === "assertion");
-    const passed = assertions.filter((action) => action.status === "succeeded").length;
-    const failed = assertions.filter((action) => action.status === "failed").length;
-    const skipped = assertions.length - passed - failed;
-    const s = result.seconds;
-    output.result("");
-    output.result(
-      `${result.run.succeeded ? "Pipeline succeeded" : "Pipeline FAILED"} in ${s.total.toFixed(1)}s ` +
-        `(load ${s.load.toFixed(1)}s, compile ${s.compile.toFixed(1)}s${result.compile.cached ? " cached" : ""}, ` +
-        `transform ${s.transform.toFixed(1)}s, assertions ${s.assertions.toFixed(1)}s).`
-    );
-    output.result(`Assertions: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}.`);
-    const notRun = result.run.actions.filter((action) => action.kind !== "assertion" && action.status !== "succeeded");
-    for (const action of notRun) output.result(`${action.status === "failed" ? "Failed" : "Skipped"}: ${action.name}`);
-    if (result.tests) {
-      const failedTests = result.tests.filter((test) => !test.passed).length;
-      output.result(`Unit tests: ${result.tests.length - failedTests} passed, ${failedTests} failed.`);
-    }
-    output.result("");
-    for (const line of formatSummary(summary)) output.result(line);
-    output.result("");
-    output.result(`Warehouse: ${db}`);
-    output.result(`Run report: ${path.relative(process.cwd(), result.reportFile) || result.reportFile}`);
-  } finally {
-    warehouse.close();
-  }
-}
-
-/**
- * The pipeline's last step: the dashboard beside the warehouse (warehouse/ecommerce-dashboard/index.html
- * for the default one). A run whose analytics were skipped has no dashboard to draw; that is said, not
- * made a second error.
- */
-async function writeDashboardBeside(db: string, output: Output): Promise<void> {
-  try {
-    // One per warehouse file, so two warehouses in one folder keep their own.
-    const out = path.join(path.dirname(db), `${path.basename(db, path.extname(db))}-dashboard`);
-    const { file } = await writeDashboard({ db, out });
-    output.result(`Dashboard: ${path.relative(process.cwd(), file) || file}`);
-  } catch (error) {
-    if (!(error instanceof EcomError)) throw error;
-    output.result(`Dashboard: not written (${error.message})`);
-  }
-}
-
-/** The generated sample for these settings, written once and reused (the same file version loads once). */
-async function ensureSample(rows: number, seed: number, output: Output): Promise<string> {
-  const file = path.join("data", `sample-online-retail-${rows}-seed${seed}.csv`);
-  if (!fs.existsSync(file)) {
-    output.info(`Generating a sample of ${formatCount(rows)} lines (seed ${seed}) in ${file} ...`);
-    await generateSampleCsv({ rows, seed, out: file });
-  }
-  return file;
-}
-
-function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a whole number.`);
-  return Number(value);
-}
-
-function nonNegativeInteger(value: string): number {
-  const number = integer(value.replace(/_/g, ""));
-  if (number < 0) throw new InvalidArgumentError(`${JSON.stringify(value)} must be 0 or more.`);
-  return number;
-}
-
-function positiveInteger(value: string): number {
-  const number = integer(value.replace(/_/g, ""));
-  if (number < 1) throw new InvalidArgumentError(`${JSON.stringify(value)} must be at least 1.`);
-  return number;
 }
