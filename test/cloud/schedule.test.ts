@@ -12,7 +12,7 @@ import {
 } from "../../scripts/cloud/schedule";
 import { DATASETS, type ProjectConfig } from "../../scripts/config";
 import { UsageError } from "../../scripts/errors";
-import { RecordingServer, sendJson, type Recorded } from "../support/recording-server";
+import { assertIsolated, RecordingServer, sendJson, type Recorded } from "../support/recording-server";
 import { FakeGcp } from "../support/fake-gcp";
 
 
@@ -125,15 +125,7 @@ describe("ecom gcp schedule (scripts/cloud/schedule)", () => {
     standIn.requests.length = 0;
   });
 
-  afterEach(() => {
-    assert.deepEqual(isolation.foreignConnections, [], "only 127.0.0.1 may be contacted");
-    assert.deepEqual(isolation.requests, [], "nothing may probe the metadata server");
-    assert.deepEqual(
-      standIn.requests.filter((request) => request.headers.authorization !== undefined).map((request) => request.path),
-      [],
-      "no request may carry credentials"
-    );
-  });
+  afterEach(() => assertIsolated(isolation, standIn.requests));
 
   function settings(flags: ScheduleFlags = {}): ScheduleSettings {
     return resolveScheduleSettings(config, { repository: "ecommerce", ...flags }, {});

@@ -8,7 +8,7 @@ import { createStorage } from "../../scripts/cloud/gcs";
 import { applySetup, formatRoles, planSetup, requiredRoles, runSetup, SetupError, type SetupStep } from "../../scripts/cloud/setup";
 import { DATASETS, type ProjectConfig } from "../../scripts/config";
 import { UsageError } from "../../scripts/errors";
-import { RecordingServer, sendJson, type Recorded } from "../support/recording-server";
+import { assertIsolated, RecordingServer, sendJson, type Recorded } from "../support/recording-server";
 import { FakeGcp } from "../support/fake-gcp";
 
 
@@ -109,15 +109,7 @@ describe("ecom gcp setup (scripts/cloud/setup)", () => {
     standIn.requests.length = 0;
   });
 
-  afterEach(() => {
-    assert.deepEqual(isolation.foreignConnections, [], "only 127.0.0.1 may be contacted");
-    assert.deepEqual(isolation.requests, [], "nothing may probe the metadata server");
-    assert.deepEqual(
-      standIn.requests.filter((request) => request.headers.authorization !== undefined).map((request) => request.path),
-      [],
-      "no request may carry credentials"
-    );
-  });
+  afterEach(() => assertIsolated(isolation, standIn.requests));
 
   describe("on an empty project", () => {
     it("plans to create the bucket and the five datasets in the configured location, with GET requests only", async () => {

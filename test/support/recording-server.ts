@@ -1,3 +1,4 @@
+import { strict as assert } from "node:assert";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -67,4 +68,19 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=UTF-8", "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * What every cloud test checks after each case: nothing left 127.0.0.1 (`isolation` is the FakeGcp
+ * that watches outgoing connections and stands in for the metadata server), nothing probed the
+ * metadata server, and no request to the stand-in carried credentials.
+ */
+export function assertIsolated(isolation: { foreignConnections: string[]; requests: unknown[] }, requests: Recorded[]): void {
+  assert.deepEqual(isolation.foreignConnections, [], "only 127.0.0.1 may be contacted");
+  assert.deepEqual(isolation.requests, [], "nothing may probe the metadata server");
+  assert.deepEqual(
+    requests.filter((request) => request.headers.authorization !== undefined).map((request) => request.path),
+    [],
+    "no request may carry credentials"
+  );
 }
