@@ -25,6 +25,9 @@ const SOURCE_COLUMNS = Object.freeze([
   { column: "country", header: "Country", headers: ["country"] },
 ]);
 
+/** The landing column names, in landing order. */
+const SOURCE_COLUMN_NAMES = Object.freeze(SOURCE_COLUMNS.map((source) => source.column));
+
 /**
  * The form a header name is compared in.
  * @param {string} header
@@ -121,6 +124,7 @@ function missingCustomerList() {
 
 module.exports = {
   SOURCE_COLUMNS,
+  SOURCE_COLUMN_NAMES,
   normaliseHeader,
   INVOICE_DATE_FORMATS,
   CUSTOMER_ID_PATTERN,

@@ -19,9 +19,6 @@ export class LoadError extends EcomError {}
 /** `dataform compile` failed or produced a graph with errors. */
 export class CompileError extends EcomError {}
 
-/** A warehouse statement failed while running an action. */
-export class ActionError extends EcomError {}
-
 /** The description of an error and of each of its causes, one per line, for printing. */
 export function describeError(error: unknown): string {
   const lines: string[] = [];

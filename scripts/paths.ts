@@ -17,12 +17,6 @@ function findProjectRoot(start: string): string {
 /** Where `ecom pipeline` keeps the embedded warehouse unless told otherwise. */
 export const DEFAULT_WAREHOUSE = path.join("warehouse", "ecommerce.duckdb");
 
-/** Where `npm start` writes its generated sample input. */
-export const DEFAULT_SAMPLE_FILE = path.join("data", "sample-online-retail.csv");
-
-/** Compile results cached by the content of the Dataform project (see dataform/compile.ts). */
-export const COMPILE_CACHE_DIR = path.join(PROJECT_ROOT, ".ecom-cache", "compile");
-
 /** The JSON run report written beside a warehouse file. */
 export function runReportPath(warehouseFile: string): string {
   return `${warehouseFile}.last-run.json`;

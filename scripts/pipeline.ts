@@ -9,7 +9,7 @@ import { selectActions, type Selection } from "./runner/selection";
 import { runUnitTests, type UnitTestResult } from "./runner/unit-tests";
 import { runGraph, type ActionResult, type RunReport } from "./runner/duckdb-runner";
 import { writeRunReport } from "./runner/run-report";
-import type { Output } from "./cli/output";
+import { formatCount, type Output } from "./cli/output";
 import { describeAction } from "./cli/describe-action";
 import { DuckDbWarehouse } from "./warehouse/duckdb";
 import { secondsSince, startTimer } from "./timing";
@@ -146,10 +146,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
 /** One line saying what loading a file did. */
 export function describeLoad(result: FileLoadResult): string {
-  const rows = result.rows.toLocaleString("en-US");
+  const rows = formatCount(result.rows);
   if (result.status === "unchanged") return `  ${result.sourceFile}: already loaded (same file version, ${rows} rows); nothing to do.`;
   const verb = result.status === "replaced" ? "replaced the earlier version with" : "landed";
   const from = result.previousPath ? ` (the earlier version came from ${result.previousPath})` : "";
-  const malformed = result.malformedLines > 0 ? `, ${result.malformedLines.toLocaleString("en-US")} malformed line(s) set aside in ecommerce_raw.raw_sales_malformed` : "";
+  const malformed = result.malformedLines > 0 ? `, ${formatCount(result.malformedLines)} malformed line(s) set aside in ecommerce_raw.raw_sales_malformed` : "";
   return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding})${malformed} in ${result.seconds.toFixed(2)}s${from}.`;
 }

@@ -1,4 +1,5 @@
 import type { ActionResult } from "../runner/duckdb-runner";
+import { formatCount } from "./output";
 
 /** The progress line(s) for one finished action; a failed assertion also shows its first rows. */
 export function describeAction(result: ActionResult, done: number, total: number): string[] {
@@ -6,7 +7,7 @@ export function describeAction(result: ActionResult, done: number, total: number
   const counter = `[${String(done).padStart(width)}/${total}]`;
   const status = { succeeded: "ok     ", failed: "FAILED ", skipped: "skipped" }[result.status];
   const details: string[] = [];
-  if (result.kind !== "assertion" && result.rows !== undefined) details.push(`${result.rows.toLocaleString("en-US")} rows`);
+  if (result.kind !== "assertion" && result.rows !== undefined) details.push(`${formatCount(result.rows)} rows`);
   if (result.mode) details.push(result.mode === "incremental" ? "merged" : "rebuilt");
   if (result.skippedBecause) details.push(`because ${result.skippedBecause} did not succeed`);
   const lines = [
@@ -14,7 +15,7 @@ export function describeAction(result: ActionResult, done: number, total: number
   ];
   if (result.status === "failed") {
     if (result.kind === "assertion" && result.rows !== undefined) {
-      lines.push(`    assertion ${result.name} failed: ${result.rows.toLocaleString("en-US")} row(s). First rows:`);
+      lines.push(`    assertion ${result.name} failed: ${formatCount(result.rows)} row(s). First rows:`);
       for (const row of result.sample ?? []) lines.push(`      ${JSON.stringify(row)}`);
     } else if (result.error) {
       lines.push(...result.error.split("\n").map((line) => `    ${line}`));

@@ -8,6 +8,7 @@ import { mapHeader } from "../loader/csv-header";
 import { detectSampleEncoding, firstLine, type SourceEncoding } from "../loader/file-probe";
 import retail = require("../../includes/retail");
 import landing = require("../../includes/landing");
+import { formatCount } from "../cli/output";
 import { apiErrorCode, describeApiError, readGcsHead, type GcsObject } from "./gcs";
 
 export interface BigQueryLoadOptions {
@@ -31,7 +32,7 @@ export interface BigQueryLoadResult {
   jobId?: string;
 }
 
-const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMNS.map((column) => column.column);
+const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMN_NAMES;
 /** Job ids start with this, so the project's jobs are easy to find in the job history. */
 const JOB_PREFIX = "ecom_";
 /** BigQuery's names for the two encodings a CSV load job reads. */
@@ -293,8 +294,4 @@ function jobErrorMessages(error: unknown, job?: Job): string {
   const fromStatus = statusErrors ?? (error as { errors?: { message?: string }[] } | null)?.errors ?? [];
   const messages = [...new Set(fromStatus.map((entry) => entry.message ?? "").filter((message) => message !== ""))];
   return messages.length > 0 ? messages.join("; ") : describeApiError(error);
-}
-
-function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
 }

@@ -5,6 +5,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as zlib from "node:zlib";
 import { Storage, type File } from "@google-cloud/storage";
+import { isGzip } from "../loader/file-probe";
 import { LoadError, UsageError } from "../errors";
 
 /** One object version in Cloud Storage, as listed: what the loaders need to read it and to record it. */
@@ -25,7 +26,6 @@ export const DEFAULT_HEAD_BYTES = 64 * 1024;
 const MAX_COMPRESSED_HEAD_BYTES = 8 * 1024 * 1024;
 /** A read that receives no byte for this long is abandoned. */
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** The characters of Cloud Storage bucket names: lower-case letters, digits, dashes, underscores and dots. */
 const BUCKET_NAME = /^[a-z0-9](?:[a-z0-9._-]{0,220}[a-z0-9])?$/;
 const URI_EXAMPLES = "gs://bucket/path/file.csv or gs://bucket/prefix/*.csv";
@@ -143,7 +143,7 @@ export async function readGcsHead(storage: Storage, object: GcsObject, bytes: nu
   if (object.size === 0) return Buffer.alloc(0); // a range request on an empty object is refused (416)
   let want = Math.min(bytes, object.size);
   let raw = await readRange(storage, object, want);
-  if (!(object.name.endsWith(".gz") || startsWithGzipMagic(raw))) return raw;
+  if (!(object.name.endsWith(".gz") || isGzip(raw))) return raw;
   for (;;) {
     const inflated = inflatePartial(raw, object);
     const readAll = raw.length >= object.size;
@@ -174,10 +174,6 @@ function inflatePartial(compressed: Buffer, object: GcsObject): Buffer {
       cause: error,
     });
   }
-}
-
-function startsWithGzipMagic(bytes: Buffer): boolean {
-  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
 }
 
 export interface DownloadOptions {

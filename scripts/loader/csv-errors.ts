@@ -35,6 +35,7 @@ function firstLine(text: string): string {
   return text.split("\n")[0]?.trim() ?? text;
 }
 
-function truncate(text: string, length: number): string {
+/** `text` cut to `length` characters, with an ellipsis when cut. */
+export function truncate(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, length)}...`;
 }

@@ -6,7 +6,7 @@ import * as zlib from "node:zlib";
 import { LoadError } from "../errors";
 import { secondsSince, startTimer } from "../timing";
 import { DuckDbWarehouse, quoteIdentifier, quoteString } from "../warehouse/duckdb";
-import { describeCsvError } from "./csv-errors";
+import { describeCsvError, truncate } from "./csv-errors";
 import { mapHeader } from "./csv-header";
 import { scanCsv, type BadRecord } from "./csv-scan";
 import { probeFile, type FileProbe, type SourceEncoding } from "./file-probe";
@@ -46,7 +46,7 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
-const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMNS.map((column) => column.column);
+const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMN_NAMES;
 /** How many bad lines a refusal lists; the count is always given. */
 const BAD_LINES_SHOWN = 10;
 
@@ -240,8 +240,4 @@ function describeBadLines(file: string, bad: BadRecord[], allowed: number): stri
       ? `Fix these lines, or load with --max-bad-lines ${bad.length} to set them aside in ecommerce_raw.raw_sales_malformed and land the rest.`
       : `That is more than --max-bad-lines ${allowed}: fix the file, or raise the limit.`;
   return [`${file}: ${bad.length} malformed line(s); nothing was loaded from this file.`, ...shown, ...more, advice].join("\n");
-}
-
-function truncate(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length)}...`;
 }

@@ -81,12 +81,17 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
   return { size: stat.size, checksum: hash.digest("hex"), gzip, encoding, headerLine };
 }
 
+/** Whether bytes start like gzip data (its two magic bytes), whatever the file is called. */
+export function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
+
 function startsWithGzipMagic(file: string): boolean {
   const descriptor = fs.openSync(file, "r");
   try {
     const bytes = Buffer.alloc(2);
     const read = fs.readSync(descriptor, bytes, 0, 2, 0);
-    return read === 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+    return isGzip(bytes.subarray(0, read));
   } finally {
     fs.closeSync(descriptor);
   }
