@@ -9,7 +9,7 @@
  */
 
 /** @typedef {"bigquery" | "duckdb"} Dialect */
-/** @typedef {"string" | "int64" | "numeric" | "float64" | "bool" | "date" | "datetime"} LogicalType */
+/** @typedef {"string" | "int64" | "numeric" | "float64" | "bool" | "date" | "datetime" | "timestamp"} LogicalType */
 
 /** @type {readonly Dialect[]} */
 const DIALECTS = ["bigquery", "duckdb"];
@@ -28,6 +28,7 @@ const TYPE_NAMES = {
     bool: "BOOL",
     date: "DATE",
     datetime: "DATETIME",
+    timestamp: "TIMESTAMP",
   },
   duckdb: {
     string: "VARCHAR",
@@ -37,6 +38,8 @@ const TYPE_NAMES = {
     bool: "BOOLEAN",
     date: "DATE",
     datetime: "TIMESTAMP",
+    // An instant, kept in UTC: DuckDB's TIMESTAMP holds it as BigQuery's TIMESTAMP does, without a zone.
+    timestamp: "TIMESTAMP",
   },
 };
 

@@ -114,9 +114,9 @@ function rawTables(config: ProjectConfig): RawTables {
   return { dataset, rawSales: name("raw_sales"), loadLedger: name("load_ledger"), perLoad: name };
 }
 
-/** Creates the two landing tables of the data contract when absent, in one script job (DDL shared with the ingestion operation). */
+/** Creates the landing tables of the data contract when absent, in one script job (DDL shared with the ingestion operation). */
 async function ensureRawTables(bigquery: BigQuery, tables: RawTables, location: string): Promise<void> {
-  const sql = landing.landingTablesDdl(tables.rawSales, tables.loadLedger);
+  const sql = landing.landingTablesDdl(tables.perLoad);
   try {
     await runQuery(bigquery, sql, {}, location);
   } catch (error) {

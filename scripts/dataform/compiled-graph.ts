@@ -10,7 +10,7 @@ export interface Target {
 
 export interface ActionDescriptor {
   description?: string;
-  columns?: { path?: string[]; description?: string }[];
+  columns?: { path?: string[]; description?: string; tags?: string[] }[];
 }
 
 export interface ActionBase {

@@ -10,6 +10,7 @@ import { describeCsvError, truncate } from "./csv-errors";
 import { mapHeader } from "./csv-header";
 import { scanCsv, type BadRecord } from "./csv-scan";
 import { probeFile, type FileProbe, type SourceEncoding } from "./file-probe";
+import landing = require("../../includes/landing");
 import retail = require("../../includes/retail");
 
 export const RAW_SCHEMA = "ecommerce_raw";
@@ -52,34 +53,9 @@ const BAD_LINES_SHOWN = 10;
 
 /** Creates the landing tables when absent; they match the data contract's `ecommerce_raw`. */
 export async function ensureRawTables(warehouse: DuckDbWarehouse): Promise<void> {
-  const sourceColumns = SOURCE_COLUMNS.map((column) => `${column} VARCHAR`).join(", ");
   await warehouse.run(`
     CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(warehouse.catalog)}.${RAW_SCHEMA};
-    CREATE TABLE IF NOT EXISTS ${warehouse.table(RAW_SCHEMA, "raw_sales")} (
-      ${sourceColumns},
-      _source_file VARCHAR NOT NULL,
-      _source_row BIGINT,
-      _load_id VARCHAR NOT NULL,
-      _loaded_at TIMESTAMP NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS ${warehouse.table(RAW_SCHEMA, "raw_sales_malformed")} (
-      source_file VARCHAR NOT NULL,
-      line_number BIGINT NOT NULL,
-      raw_line VARCHAR NOT NULL,
-      problem VARCHAR NOT NULL,
-      _load_id VARCHAR NOT NULL,
-      _loaded_at TIMESTAMP NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS ${warehouse.table(RAW_SCHEMA, "load_ledger")} (
-      load_id VARCHAR NOT NULL,
-      source_file VARCHAR NOT NULL,
-      source_path VARCHAR NOT NULL,
-      file_size BIGINT,
-      checksum VARCHAR NOT NULL,
-      rows_loaded BIGINT NOT NULL,
-      loaded_at TIMESTAMP NOT NULL,
-      malformed_lines BIGINT NOT NULL DEFAULT 0
-    );`);
+    ${landing.landingTablesDdl((table) => warehouse.table(RAW_SCHEMA, table), "duckdb")}`);
 }
 
 /**

@@ -204,7 +204,7 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
       assert.deepEqual(ledger.queryParameters, [stringParam("uri", "gs://bucket/raw/2011-01.csv")]);
     });
 
-    it("creates both landing tables with the contract's columns and types, once per call for several objects", async () => {
+    it("creates the three landing tables with the contract's columns and types, once per call for several objects", async () => {
       const objects = await objectsAt({ "raw/2011-01.csv": JANUARY, "raw/2011-02.csv": JANUARY });
       await load(objects);
       const creations = queries().filter((query) => query.query.includes("CREATE TABLE"));
@@ -228,7 +228,15 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
           "  checksum STRING NOT NULL,",
           "  rows_loaded INT64 NOT NULL,",
           "  loaded_at TIMESTAMP NOT NULL,",
-          "  malformed_lines INT64 NOT NULL DEFAULT 0",
+          "  malformed_lines INT64 DEFAULT 0 NOT NULL",
+          ");",
+          "CREATE TABLE IF NOT EXISTS `test-project.ecommerce_raw.raw_sales_malformed` (",
+          "  source_file STRING NOT NULL,",
+          "  line_number INT64 NOT NULL,",
+          "  raw_line STRING NOT NULL,",
+          "  problem STRING NOT NULL,",
+          "  _load_id STRING NOT NULL,",
+          "  _loaded_at TIMESTAMP NOT NULL",
           ");",
         ].join("\n")
       );

@@ -73,6 +73,7 @@ describe("includes/sql.js", () => {
       ["bool", "BOOL", "BOOLEAN"],
       ["date", "DATE", "DATE"],
       ["datetime", "DATETIME", "TIMESTAMP"],
+      ["timestamp", "TIMESTAMP", "TIMESTAMP"],
     ];
     for (const [logical, bigqueryName, duckdbName] of expected) {
       it(`${logical} is ${bigqueryName} on BigQuery and ${duckdbName} on DuckDB`, () => {

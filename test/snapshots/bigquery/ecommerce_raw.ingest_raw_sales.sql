@@ -22,7 +22,15 @@ CREATE TABLE IF NOT EXISTS `your-gcp-project.ecommerce_raw.load_ledger` (
   checksum STRING NOT NULL,
   rows_loaded INT64 NOT NULL,
   loaded_at TIMESTAMP NOT NULL,
-  malformed_lines INT64 NOT NULL DEFAULT 0
+  malformed_lines INT64 DEFAULT 0 NOT NULL
+);
+CREATE TABLE IF NOT EXISTS `your-gcp-project.ecommerce_raw.raw_sales_malformed` (
+  source_file STRING NOT NULL,
+  line_number INT64 NOT NULL,
+  raw_line STRING NOT NULL,
+  problem STRING NOT NULL,
+  _load_id STRING NOT NULL,
+  _loaded_at TIMESTAMP NOT NULL
 );
 
 CREATE OR REPLACE EXTERNAL TABLE `your-gcp-project.ecommerce_raw._incoming_raw_sales` (
