@@ -7,9 +7,9 @@ import { LoadError } from "../errors";
 import { mapHeader } from "../loader/csv-header";
 import { detectSampleEncoding, firstLine, type SourceEncoding } from "../loader/file-probe";
 import retail = require("../../includes/retail");
-import landing = require("../../includes/landing");
 import { formatCount } from "../cli/output";
 import { apiErrorCode, describeApiError, readGcsHead, type GcsObject } from "./gcs";
+import { landingTablesStatement, landRowsStatement, latestLedgerStatement, rawTables, type RawTables } from "./bigquery-loader-sql";
 
 export interface BigQueryLoadOptions {
   /** projectId, location, datasets.raw */
@@ -32,7 +32,6 @@ export interface BigQueryLoadResult {
   jobId?: string;
 }
 
-const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMN_NAMES;
 /** Job ids start with this, so the project's jobs are easy to find in the job history. */
 const JOB_PREFIX = "ecom_";
 /** BigQuery's names for the two encodings a CSV load job reads. */
@@ -67,15 +66,6 @@ interface LedgerEntry {
   rows: number;
 }
 
-/** Fully qualified names of the tables the load writes. */
-interface RawTables {
-  dataset: string;
-  rawSales: string;
-  loadLedger: string;
-  /** A per-load table's name. */
-  perLoad: (tableId: string) => string;
-}
-
 /**
  * Lands Cloud Storage objects into ecommerce_raw.raw_sales with BigQuery load jobs, straight from
  * their gs:// URIs: only each object's head passes through this machine. Every header is checked
@@ -93,7 +83,7 @@ export async function loadGcsIntoBigQuery(
   for (const object of objects) inspected.push(await inspectObject(storage, object, options.encoding));
   if (inspected.length === 0) return [];
 
-  const tables = rawTables(options.config);
+  const tables = rawTables(options.config.projectId, options.config.datasets.raw);
   await ensureRawTables(bigquery, tables, options.config.location);
   const results: BigQueryLoadResult[] = [];
   for (const item of inspected) results.push(await loadObject(bigquery, storage, item, tables, options));
@@ -108,15 +98,9 @@ async function inspectObject(storage: Storage, object: GcsObject, forced: Source
   return { object, encoding, columns };
 }
 
-function rawTables(config: ProjectConfig): RawTables {
-  const dataset = config.datasets.raw;
-  const name = (table: string): string => `\`${config.projectId}.${dataset}.${table}\``;
-  return { dataset, rawSales: name("raw_sales"), loadLedger: name("load_ledger"), perLoad: name };
-}
-
 /** Creates the landing tables of the data contract when absent, in one script job (DDL shared with the ingestion operation). */
 async function ensureRawTables(bigquery: BigQuery, tables: RawTables, location: string): Promise<void> {
-  const sql = landing.landingTablesDdl(tables.perLoad);
+  const sql = landingTablesStatement(tables).sql;
   try {
     await runQuery(bigquery, sql, {}, location);
   } catch (error) {
@@ -156,7 +140,7 @@ async function loadObject(
 }
 
 async function latestLedgerEntry(bigquery: BigQuery, tables: RawTables, object: GcsObject, location: string): Promise<LedgerEntry | undefined> {
-  const sql = `SELECT load_id, checksum, rows_loaded FROM ${tables.loadLedger} WHERE source_file = @uri ORDER BY loaded_at DESC LIMIT 1`;
+  const { sql } = latestLedgerStatement(tables);
   let rows: unknown[];
   try {
     rows = await runQuery(bigquery, sql, { uri: text(object.uri) }, location);
@@ -217,17 +201,7 @@ async function runLoadJob(
  * ledger, in one transaction: if any statement fails, raw_sales and the ledger stay as they were.
  */
 async function landRows(bigquery: BigQuery, tables: RawTables, perLoadId: string, object: GcsObject, loadId: string, location: string): Promise<void> {
-  const perLoad = tables.perLoad(perLoadId);
-  const columns = SOURCE_COLUMNS.join(", ");
-  // One timestamp for the rows and their ledger entry, taken before the transaction starts.
-  const sql = `DECLARE load_time TIMESTAMP DEFAULT CURRENT_TIMESTAMP();
-BEGIN TRANSACTION;
-DELETE FROM ${tables.rawSales} WHERE _source_file = @uri;
-INSERT INTO ${tables.rawSales} (${columns}, _source_file, _source_row, _load_id, _loaded_at)
-SELECT ${columns}, @uri, CAST(NULL AS INT64), @load_id, load_time FROM ${perLoad};
-INSERT INTO ${tables.loadLedger} (load_id, source_file, source_path, file_size, checksum, rows_loaded, loaded_at)
-SELECT @load_id, @uri, @uri, @size, @generation, COUNT(*), load_time FROM ${perLoad};
-COMMIT TRANSACTION;`;
+  const { sql } = landRowsStatement(tables, perLoadId);
   const params = {
     uri: text(object.uri),
     load_id: text(loadId),
