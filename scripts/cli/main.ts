@@ -15,7 +15,6 @@ import { generateSampleCsv } from "../generate/sample-data";
 import { loadSources } from "../loader/load-sources";
 import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
 import { describeLoad } from "../pipeline";
-import { runUnitTests } from "../runner/unit-tests";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
 import { consoleOutput, formatCount, type Output } from "./output";
 import { loadProgressBar } from "./progress";
@@ -33,6 +32,8 @@ import {
 } from "./flags";
 import { ensureSample, runAndSummarise } from "./local-run";
 import { resolveSources } from "./sources";
+import { checkCommand, type CheckFlags } from "./commands/check";
+import { unitTestCommand, type UnitTestFlags } from "./commands/unit-test";
 
 const DEFAULT_SAMPLE_ROWS = 100_000;
 const DEFAULT_SEED = 42;
@@ -155,24 +156,22 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
 
   program
     .command("test")
-    .description("Run the graph's Dataform unit tests (type: \"test\") on an in-memory DuckDB.")
+    .description("Run the graph's Dataform unit tests (type: \"test\"): on an in-memory DuckDB, or in BigQuery's dialect on ZetaSQL.")
+    .addOption(new Option("--warehouse <name>", "duckdb: the DuckDB compile on DuckDB; bigquery: the BigQuery compile on ZetaSQL's evaluator").choices(["duckdb", "bigquery"]).default("duckdb"))
     .addOption(varsOption())
     .addOption(projectOption())
-    .action(async (options: { vars?: string; projectDir: string }) => {
-      const { graph } = await compileProject({ projectDir: options.projectDir, vars: { ...parseVars(options.vars), dialect: "duckdb" } });
-      const warehouse = await DuckDbWarehouse.open(":memory:");
-      try {
-        const results = await runUnitTests(warehouse, graph);
-        for (const result of results) {
-          output.result(`${result.passed ? "passed" : "FAILED"}  ${result.name}`);
-          for (const difference of result.differences) output.result(`    ${difference}`);
-        }
-        const failed = results.filter((result) => !result.passed).length;
-        output.result(`${results.length - failed} passed, ${failed} failed`);
-        setExitCode(failed === 0 ? 0 : 1);
-      } finally {
-        warehouse.close();
-      }
+    .action(async (options: UnitTestFlags) => {
+      setExitCode(await unitTestCommand(options, output));
+    });
+
+  program
+    .command("check")
+    .description("Analyze every statement of the BigQuery compile (and the BigQuery loader's SQL) with ZetaSQL, BigQuery's GoogleSQL front end.")
+    .addOption(new Option("--warehouse <name>", "the SQL to check").choices(["bigquery"]).default("bigquery"))
+    .addOption(varsOption())
+    .addOption(projectOption())
+    .action(async (options: CheckFlags) => {
+      setExitCode(await checkCommand(options, output));
     });
 
   program
