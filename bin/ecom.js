@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// Entry point of the `ecom` command. `npm install` builds the TypeScript tooling into dist/ (the
-// `prepare` script), so the command starts in a fraction of a second. When a source file is newer
-// than that build (you are editing the tooling), it runs the sources through ts-node instead,
-// transpile-only: type-checking is `npm test`'s job, not every command's.
+// Entry point of the `ecom` command. The TypeScript tooling runs from its build in dist/, so the
+// command starts in a fraction of a second. No install script builds it: Google's Dataform service
+// installs this repository's package.json for every workspace and compilation, with scripts ignored
+// and possibly without dev dependencies, so `npm install` must not depend on building anything.
+// Instead, the first run builds dist/ with tsc (a few seconds, said once on stderr). When a source
+// file is newer than the build (you are editing the tooling), it runs the sources through ts-node
+// instead, transpile-only: type-checking is `npm test`'s job, not every command's.
 "use strict";
+const childProcess = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.join(__dirname, "..");
-const built = path.join(root, "dist", "scripts", "cli", "main.js");
+const dist = path.join(root, "dist");
+const builtEntry = path.join("scripts", "cli", "main.js");
 
 /** @param {string} directory */
 function newestSourceTime(directory) {
@@ -22,14 +27,62 @@ function newestSourceTime(directory) {
 }
 
 function buildIsCurrent() {
+  const built = path.join(dist, builtEntry);
   if (!fs.existsSync(built)) return false;
   const builtAt = fs.statSync(built).mtimeMs;
   return ["scripts", "includes"].every((directory) => newestSourceTime(path.join(root, directory)) <= builtAt);
 }
 
-let entry = built;
-if (!buildIsCurrent()) {
-  require("ts-node").register({ project: path.join(root, "tsconfig.json"), transpileOnly: true });
+/**
+ * The module of a dev dependency, or undefined when dev dependencies were not installed.
+ * @param {string} request
+ */
+function resolveDev(request) {
+  try {
+    return require.resolve(request, { paths: [root] });
+  } catch {
+    return undefined;
+  }
+}
+
+/** @returns {never} */
+function missingToolchain() {
+  console.error(
+    "ecom: the tooling's dependencies are not installed (TypeScript, the Dataform CLI, DuckDB...): run `npm install` here " +
+      "(without --omit=dev; the production install holds only @dataform/core, for Google's Dataform service)."
+  );
+  process.exit(1);
+}
+
+/**
+ * Builds dist/ into a folder of its own, then moves it into place, so a command started meanwhile
+ * never sees half a build. tsc exits 2 when it emitted despite type errors (someone is mid-edit):
+ * the build still runs, and `npm test` reports the errors.
+ */
+function buildOnce() {
+  const tsc = resolveDev("typescript/bin/tsc");
+  if (!tsc) missingToolchain();
+  console.error("ecom: first run, building the tooling into dist/ with tsc (once; a few seconds)...");
+  const staging = `${dist}.build-${process.pid}`;
+  const result = childProcess.spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json"), "--outDir", staging], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  const emitted = fs.existsSync(path.join(staging, builtEntry));
+  // Another command may have finished its own first build meanwhile: keep that one.
+  if (emitted && !fs.existsSync(dist)) fs.renameSync(staging, dist);
+  fs.rmSync(staging, { recursive: true, force: true });
+  if (!emitted) console.error(`ecom: tsc could not build the tooling (exit ${result.status}); running from the sources instead.\n${result.stdout}${result.stderr}`);
+  return emitted;
+}
+
+let entry = path.join(dist, builtEntry);
+let current = buildIsCurrent();
+if (!current && !fs.existsSync(entry)) current = buildOnce() && buildIsCurrent();
+if (!current) {
+  const tsNode = resolveDev("ts-node");
+  if (!tsNode) missingToolchain();
+  require(tsNode).register({ project: path.join(root, "tsconfig.json"), transpileOnly: true });
   entry = path.join(root, "scripts", "cli", "main.ts");
 }
 
