@@ -19,6 +19,8 @@ export interface AnalyzedStatement {
   columns?: CatalogColumn[];
   /** The table a CREATE statement makes (as written), when it makes one. */
   creates?: string;
+  /** ZetaSQL's resolved statement (AnyResolvedStatementProto), for tools that read it (column lineage). */
+  resolved?: Message;
 }
 
 export interface ScriptOptions {
@@ -115,7 +117,14 @@ export async function analyzeScript(
       });
       const resolved = describeResolved(response.resolvedStatement as Message);
       if (!how.dropCreates) applyEffects(catalog, resolved);
-      return { sql, line, kind: resolved.kind, ...(resolved.columns ? { columns: resolved.columns } : {}), ...(resolved.creates ? { creates: resolved.creates } : {}) };
+      return {
+        sql,
+        line,
+        kind: resolved.kind,
+        ...(resolved.columns ? { columns: resolved.columns } : {}),
+        ...(resolved.creates ? { creates: resolved.creates } : {}),
+        resolved: response.resolvedStatement as Message,
+      };
     } catch (error) {
       if (!(error instanceof ZetaSqlError)) throw error;
       return { sql, line, kind: "Statement", error: { message: error.message, line: line + (error.line ?? 1) - 1 } };
