@@ -108,11 +108,14 @@ function categoryCase(descriptionExpression, isProductExpression, rules = CATEGO
 /**
  * The occurrence number of a line among the identical lines of its file (same line hash): 1, 2, ...
  * Identical lines are interchangeable, so any numbering of them gives the same set of keys, and no
- * line order is needed (a BigQuery load job does not keep one).
+ * line order is needed (a BigQuery load job does not keep one). They are numbered in line order where
+ * the loader knows it all the same: without an order each engine numbers them its own way, and the
+ * same key would name a different line on BigQuery and on DuckDB.
  * @param {string} lineHashExpression
+ * @param {string} lineNumberExpression the line's record number in its file (NULL where unknown)
  */
-function lineOccurrence(lineHashExpression) {
-  return `ROW_NUMBER() OVER (PARTITION BY ${lineHashExpression})`;
+function lineOccurrence(lineHashExpression, lineNumberExpression) {
+  return `ROW_NUMBER() OVER (PARTITION BY ${lineHashExpression} ORDER BY ${lineNumberExpression})`;
 }
 
 /**

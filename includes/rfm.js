@@ -85,12 +85,13 @@ function scoreColumns(columns) {
 
 /**
  * A query listing every segment with its display order (1 = best), so reports show empty segments too.
+ * The order is cast to INT64: a bare integer literal is INT64 on BigQuery but INTEGER (32 bits) on DuckDB.
  * @param {SegmentMap} [map]
- * @param {{ stringLiteral: (text: string) => string }} [dialectSql] defaults to the compile's dialect
+ * @param {{ stringLiteral: (text: string) => string, types: { int64: string } }} [dialectSql] defaults to the compile's dialect
  */
 function segmentListQuery(map = SEGMENT_MAP, dialectSql = sql) {
   return segmentNames(map)
-    .map((segment, index) => `SELECT ${dialectSql.stringLiteral(segment)} AS segment, ${index + 1} AS segment_order`)
+    .map((segment, index) => `SELECT ${dialectSql.stringLiteral(segment)} AS segment, CAST(${index + 1} AS ${dialectSql.types.int64}) AS segment_order`)
     .join("\n  UNION ALL ");
 }
 

@@ -232,6 +232,16 @@ function forDialect(dialect) {
   }
 
   /**
+   * SUM of an INT64 expression, as INT64 on both engines: DuckDB widens the SUM of a BIGINT to
+   * HUGEINT (128 bits), which clients read differently, so it is cast back; like BigQuery, a sum
+   * beyond INT64 then fails instead of passing silently.
+   * @param {string} expression
+   */
+  function sumInt64(expression) {
+    return bigquery ? `SUM(${expression})` : `CAST(SUM(${expression}) AS ${types.int64})`;
+  }
+
+  /**
    * The integer YYYYMMDD key of a DATE, as used by dim_dates.date_key.
    * @param {string} date
    */
@@ -257,6 +267,7 @@ function forDialect(dialect) {
     stringLiteral,
     numericDivide,
     floatDivide,
+    sumInt64,
     dateKey,
   });
 }

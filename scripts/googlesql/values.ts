@@ -100,10 +100,10 @@ function splitInstant(text: string): { seconds: bigint; nanos: number } {
   return { seconds: BigInt(milliseconds / 1000), nanos: Number((match[3] ?? "").padEnd(9, "0")) };
 }
 
-/** DuckDB prints fractions of a second as microseconds, without trailing zeros beyond them. */
+/** DuckDB prints fractions of a second to the microsecond, without trailing zeros (`.214`, not `.214000`). */
 function fraction(nanos: number): string {
   if (nanos === 0) return "";
-  return `.${String(Math.floor(nanos / 1000)).padStart(6, "0")}`;
+  return `.${String(Math.floor(nanos / 1000)).padStart(6, "0")}`.replace(/0+$/, "");
 }
 
 function toBuffer(bytes: unknown): Buffer {

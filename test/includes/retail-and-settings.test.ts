@@ -129,9 +129,9 @@ describe("includes/retail.js", () => {
   });
 
   describe("lineOccurrence, evaluated in DuckDB", () => {
-    it("numbers identical hashes 1..k", async () => {
+    it("numbers identical hashes 1..k, even where line numbers are unknown", async () => {
       const rows = await db.rows(
-        `SELECT h, ${retail.lineOccurrence("h")} AS n FROM (VALUES ('a'), ('b'), ('a'), ('c'), ('a'), ('b')) t(h)`
+        `SELECT h, ${retail.lineOccurrence("h", "r")} AS n FROM (VALUES ('a', NULL), ('b', NULL), ('a', NULL), ('c', NULL), ('a', NULL), ('b', NULL)) t(h, r)`
       );
       const byHash = new Map<string, number[]>();
       for (const row of rows) {
@@ -146,6 +146,26 @@ describe("includes/retail.js", () => {
           ["c", [1]],
         ]
       );
+    });
+
+    it("numbers identical hashes in line order, so each number names one line", async () => {
+      const rows = await db.rows(
+        `SELECT h, r, ${retail.lineOccurrence("h", "r")} AS n FROM (VALUES ('a', 7), ('b', 2), ('a', 3), ('a', 5), ('b', 9)) t(h, r) ORDER BY r`
+      );
+      assert.deepEqual(
+        rows.map((row) => [row["h"], row["r"], String(row["n"])]),
+        [
+          ["b", 2, "1"],
+          ["a", 3, "1"],
+          ["a", 5, "2"],
+          ["a", 7, "3"],
+          ["b", 9, "2"],
+        ]
+      );
+    });
+
+    it("is the same text on BigQuery, where ROW_NUMBER needs an order to be the same on every run", () => {
+      assert.equal(retail.lineOccurrence("h", "r"), "ROW_NUMBER() OVER (PARTITION BY h ORDER BY r)");
     });
   });
 

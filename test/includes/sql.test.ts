@@ -117,6 +117,7 @@ describe("includes/sql.js", () => {
       ["stringLiteral with a backslash", () => bq.stringLiteral("a\\b"), "'a\\\\b'"],
       ["numericDivide", () => bq.numericDivide("n", "d"), "SAFE_DIVIDE(n, d)"],
       ["floatDivide", () => bq.floatDivide("n", "d"), "CAST(n AS FLOAT64) / NULLIF(d, 0)"],
+      ["sumInt64", () => bq.sumInt64("q"), "SUM(q)"],
       ["dateKey", () => bq.dateKey("d"), "(EXTRACT(YEAR FROM d) * 10000 + EXTRACT(MONTH FROM d) * 100 + EXTRACT(DAY FROM d))"],
     ];
     for (const [name, build, expected] of cases) {
@@ -373,6 +374,24 @@ describe("includes/sql.js", () => {
 
       it("floatDivide is NULL for a zero denominator", async () => {
         assert.equal(await db.value(duck.floatDivide("1", "0")), null);
+      });
+    });
+
+    describe("sumInt64", () => {
+      const quantities = "FROM (VALUES (CAST(6 AS BIGINT)), (12), (-2), (NULL)) t(q)";
+
+      it("sums 6 + 12 - 2 (NULL ignored) to 16, as BIGINT where a bare SUM gives HUGEINT", async () => {
+        assert.equal(await db.value(duck.sumInt64("q"), quantities), "16");
+        const types = await db.columnTypes(`SELECT ${duck.sumInt64("q")} AS v, SUM(q) AS bare ${quantities}`);
+        assert.deepEqual(types, { v: "BIGINT", bare: "HUGEINT" });
+      });
+
+      it("is NULL over no rows, as BigQuery's SUM is", async () => {
+        assert.equal(await db.value(duck.sumInt64("q"), `${quantities} WHERE q > 100`), null);
+      });
+
+      it("fails beyond INT64 instead of widening, as BigQuery's SUM does", async () => {
+        await assert.rejects(db.value(duck.sumInt64("q"), "FROM (VALUES (CAST(9223372036854775807 AS BIGINT)), (1)) t(q)"), /out of range|overflow/i);
       });
     });
 

@@ -4,16 +4,16 @@ WITH customer_rfm AS (
 ),
 
 segments AS (
-  SELECT 'Champions' AS segment, 1 AS segment_order
-  UNION ALL SELECT 'Potential Loyalists' AS segment, 2 AS segment_order
-  UNION ALL SELECT 'New Customers' AS segment, 3 AS segment_order
-  UNION ALL SELECT 'Loyal Customers' AS segment, 4 AS segment_order
-  UNION ALL SELECT 'Promising' AS segment, 5 AS segment_order
-  UNION ALL SELECT 'Need Attention' AS segment, 6 AS segment_order
-  UNION ALL SELECT 'About To Sleep' AS segment, 7 AS segment_order
-  UNION ALL SELECT 'Can\'t Lose Them' AS segment, 8 AS segment_order
-  UNION ALL SELECT 'At Risk' AS segment, 9 AS segment_order
-  UNION ALL SELECT 'Hibernating' AS segment, 10 AS segment_order
+  SELECT 'Champions' AS segment, CAST(1 AS INT64) AS segment_order
+  UNION ALL SELECT 'Potential Loyalists' AS segment, CAST(2 AS INT64) AS segment_order
+  UNION ALL SELECT 'New Customers' AS segment, CAST(3 AS INT64) AS segment_order
+  UNION ALL SELECT 'Loyal Customers' AS segment, CAST(4 AS INT64) AS segment_order
+  UNION ALL SELECT 'Promising' AS segment, CAST(5 AS INT64) AS segment_order
+  UNION ALL SELECT 'Need Attention' AS segment, CAST(6 AS INT64) AS segment_order
+  UNION ALL SELECT 'About To Sleep' AS segment, CAST(7 AS INT64) AS segment_order
+  UNION ALL SELECT 'Can\'t Lose Them' AS segment, CAST(8 AS INT64) AS segment_order
+  UNION ALL SELECT 'At Risk' AS segment, CAST(9 AS INT64) AS segment_order
+  UNION ALL SELECT 'Hibernating' AS segment, CAST(10 AS INT64) AS segment_order
 ),
 
 customer_segment_counts AS (

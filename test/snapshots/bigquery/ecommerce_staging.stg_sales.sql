@@ -9,7 +9,7 @@ WITH stg_sales_typed AS (
 typed_rows AS (
   SELECT
     stg_sales_typed.*,
-    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash) AS occurrence
+    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
   FROM stg_sales_typed
   WHERE stg_sales_typed.reject_reason IS NULL
     
@@ -71,7 +71,7 @@ WITH stg_sales_typed AS (
 typed_rows AS (
   SELECT
     stg_sales_typed.*,
-    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash) AS occurrence
+    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
   FROM stg_sales_typed
   WHERE stg_sales_typed.reject_reason IS NULL
     AND stg_sales_typed._loaded_at > (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales`)
