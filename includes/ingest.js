@@ -4,9 +4,64 @@
  * vars, checked so a bad value fails the compile instead of the scheduled run.
  */
 
+/**
+ * The compilation's settings: workflow_settings.yaml with the overrides of this compilation applied
+ * (a workspace's or release configuration's schema suffix, table prefix, project).
+ * @typedef {{ vars?: Record<string, string>, schemaSuffix?: string, tablePrefix?: string, databaseSuffix?: string }} CompileSettings
+ * @returns {CompileSettings}
+ */
+function projectConfig() {
+  return (typeof dataform === "undefined" ? undefined : dataform.projectConfig) || {};
+}
+
 /** @returns {Record<string, string>} */
 function compileVars() {
-  return (typeof dataform === "undefined" ? undefined : dataform.projectConfig.vars) || {};
+  return projectConfig().vars || {};
+}
+
+/**
+ * The compilation overrides that make this compilation a workspace's rather than production's.
+ * Dataform applies a schema suffix, table prefix or project suffix to the tables it builds, but not
+ * to declarations: the declared raw tables (raw_sales, load_ledger) stay production's. The
+ * ingestion must then not run, or it would land files in production's raw tables.
+ * @param {CompileSettings} [settings]
+ * @returns {string[]} e.g. ['schema suffix "dev"']; empty for production
+ */
+function workspaceOverrides(settings = projectConfig()) {
+  const overrides = [];
+  if (settings.schemaSuffix) overrides.push(`schema suffix ${JSON.stringify(settings.schemaSuffix)}`);
+  if (settings.tablePrefix) overrides.push(`table prefix ${JSON.stringify(settings.tablePrefix)}`);
+  if (settings.databaseSuffix) overrides.push(`project suffix ${JSON.stringify(settings.databaseSuffix)}`);
+  return overrides;
+}
+
+/**
+ * The operation's description, led by why it is disabled when this compilation is a workspace's.
+ * @param {string} text
+ * @param {CompileSettings} [settings]
+ */
+function description(text, settings = projectConfig()) {
+  const overrides = workspaceOverrides(settings);
+  if (overrides.length === 0) return text;
+  return (
+    `DISABLED in this compilation: it has a ${overrides.join(" and a ")}, which Dataform does not apply to the declared raw tables, ` +
+    "so staging reads production's raw tables and the ingestion must not land files there. Its statements name only landing tables " +
+    "with the same suffix and prefix, never production's. " +
+    text
+  );
+}
+
+/**
+ * How the operation names each landing table: in the dataset and project Dataform resolved for the
+ * operation itself (its schema() and database(), suffixes applied) and with the same table prefix,
+ * taken from its resolved name(). In production these are exactly the declarations' targets.
+ * @param {{ database: string, schema: string, name: string, ownName: string }} self
+ * @returns {(table: string) => string} a backquoted BigQuery table name
+ */
+function landingTableNamer(self) {
+  if (!self.name.endsWith(self.ownName)) throw new Error(`Expected the resolved name ${JSON.stringify(self.name)} to end with ${JSON.stringify(self.ownName)}.`);
+  const prefix = self.name.slice(0, self.name.length - self.ownName.length);
+  return (table) => `\`${self.database}.${self.schema}.${prefix}${table}\``;
 }
 
 /**
@@ -43,4 +98,4 @@ function encoding(vars = compileVars()) {
   return value;
 }
 
-module.exports = { bucket, prefix, encoding };
+module.exports = { bucket, prefix, encoding, workspaceOverrides, description, landingTableNamer };

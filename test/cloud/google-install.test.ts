@@ -2,7 +2,9 @@ import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CompiledGraph } from "../../scripts/dataform/compiled-graph";
 import { PROJECT_ROOT } from "../../scripts/paths";
+import { dataformCompile } from "../support/dataform-cli";
 import { makeTempDir } from "../support/temp";
 
 /**
@@ -23,7 +25,6 @@ interface LockFile {
 }
 
 const CORE_VERSION = "3.0.62";
-const DATAFORM_CLI = path.join(PROJECT_ROOT, "node_modules", "@dataform", "cli", "bundle.js");
 /** The scripts npm runs by itself on install (npm's lifecycle), which an install with --ignore-scripts or without dev dependencies would break. */
 const LIFECYCLE_SCRIPTS = ["preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare", "dependencies"];
 const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -64,20 +65,12 @@ function directorySize(directory: string): number {
 
 /** `dataform compile --json` of a project with the main tree's CLI: the target of every action, and the core version used. */
 function compileTargets(projectDir: string): { targets: string[]; coreVersion: string } {
-  const result = spawnSync(process.execPath, [DATAFORM_CLI, "compile", projectDir, "--json"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  assert.equal(result.status, 0, `dataform compile of ${projectDir} failed:\n${result.stderr}`);
-  const graph = JSON.parse(result.stdout) as {
-    dataformCoreVersion: string;
-    graphErrors?: { compilationErrors?: unknown[] };
-    [kind: string]: unknown;
-  };
-  assert.deepEqual(graph.graphErrors?.compilationErrors ?? [], []);
+  const graph = dataformCompile(projectDir) as CompiledGraph & { dataformCoreVersion: string };
   const targets: string[] = [];
-  for (const kind of ["tables", "operations", "assertions", "declarations", "tests"]) {
-    for (const action of (graph[kind] as { target?: { schema: string; name: string }; name?: string }[] | undefined) ?? []) {
-      targets.push(`${kind}: ${action.target ? `${action.target.schema}.${action.target.name}` : String(action.name)}`);
-    }
+  for (const kind of ["tables", "operations", "assertions", "declarations"] as const) {
+    for (const action of graph[kind] ?? []) targets.push(`${kind}: ${action.target.schema}.${action.target.name}`);
   }
+  for (const test of graph.tests ?? []) targets.push(`tests: ${test.name}`);
   return { targets: targets.sort(), coreVersion: graph.dataformCoreVersion };
 }
 
