@@ -12,7 +12,7 @@ import { EcomError } from "../errors";
 /** ZetaSQL itself failed to start, or is not installed. */
 export class ZetaSqlUnavailableError extends EcomError {}
 
-/** A statement ZetaSQL refused: its message, as ZetaSQL words it (`... [at 3:14]`). */
+/** A statement ZetaSQL refused, or a query that failed on its rows: its message, as ZetaSQL words it (`... [at 3:14]`). */
 export class ZetaSqlError extends EcomError {
   constructor(
     message: string,
@@ -38,6 +38,8 @@ interface GrpcError extends Error {
 const PACKAGE = "@fivetrandevelopers/zetasql";
 /** gRPC's INVALID_ARGUMENT: how the service says a statement does not analyze. */
 const INVALID_ARGUMENT = 3;
+/** gRPC's OUT_OF_RANGE: how the evaluator says a query failed on its rows (`Bad int64 value: B`), as BigQuery would when running it. */
+const OUT_OF_RANGE = 11;
 const MESSAGE_LIMIT = 256 * 1024 * 1024;
 
 export class ZetaSqlService {
@@ -95,7 +97,7 @@ export class ZetaSqlService {
     return new Promise((resolve, reject) => {
       fn(request, (error, response) => {
         if (!error) return resolve(response);
-        if (error.code === INVALID_ARGUMENT) return reject(toZetaSqlError(error.details ?? error.message));
+        if (error.code === INVALID_ARGUMENT || error.code === OUT_OF_RANGE) return reject(toZetaSqlError(error.details ?? error.message));
         reject(new ZetaSqlUnavailableError(`ZetaSQL ${method} failed: ${error.details ?? error.message}`, { cause: error }));
       });
     });

@@ -1,0 +1,221 @@
+import { strict as assert } from "node:assert";
+import { compileProject } from "../../scripts/dataform/compile";
+import type { CompiledGraph } from "../../scripts/dataform/compiled-graph";
+import type { JsonRow } from "../../scripts/googlesql/evaluate";
+import { executeGraph, GraphExecutionError, type ExecutedTable, type GraphExecution } from "../../scripts/googlesql/execute-graph";
+import { ZetaSqlService } from "../../scripts/googlesql/zetasql-service";
+import { PROJECT_ROOT } from "../../scripts/paths";
+import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
+import { FIXTURE_VARS, HAND_WORKED_CHECKS, readTables, runFixturePipeline, type TableRows } from "../support/hand-worked-fixture";
+import { makeTempDir } from "../support/temp";
+import sql = require("../../includes/sql");
+
+/*
+ * The BigQuery compile of the graph, executed by ZetaSQL's reference evaluator (GoogleSQL, the
+ * language BigQuery runs) on the hand-worked fixture, and held to the same hand-worked values as the
+ * DuckDB run, then to the DuckDB run itself: every table row for row, every column with the type
+ * includes/sql.js says it has on each engine.
+ */
+
+/** The landing tables, as `ecom load` wrote them on DuckDB: the BigQuery graph reads the very same rows. */
+const LANDING_TABLES = ["ecommerce_raw.raw_sales", "ecommerce_raw.load_ledger", "ecommerce_raw.raw_sales_malformed"];
+
+/** Every table, view and incremental table of the graph: all of them are built on both engines. */
+const BUILT_TABLES = [
+  "ecommerce_staging.stg_sales_typed",
+  "ecommerce_staging.stg_sales",
+  "ecommerce_staging.stg_sales_rejected",
+  "ecommerce_dwh.fact_sales",
+  "ecommerce_dwh.dim_customers",
+  "ecommerce_dwh.dim_products",
+  "ecommerce_dwh.dim_dates",
+  "ecommerce_analytics.agg_daily_sales",
+  "ecommerce_analytics.customer_rfm",
+  "ecommerce_analytics.agg_customer_segments",
+  "ecommerce_analytics.top_n_products_monthly",
+];
+
+/** What each BigQuery type is on DuckDB, derived from the logical types of includes/sql.js (never restated here). */
+const DUCKDB_TYPE_OF: ReadonlyMap<string, string> = (() => {
+  const bigquery = sql.forDialect("bigquery").types;
+  const duckdb = sql.forDialect("duckdb").types;
+  return new Map((Object.keys(bigquery) as (keyof typeof bigquery)[]).map((logical) => [bigquery[logical], duckdb[logical]]));
+})();
+
+/** A table as DuckDB holds it: its columns with DuckDB's type names, and its rows. */
+interface DuckDbTable {
+  columns: { name: string; type: string }[];
+  rows: JsonRow[];
+}
+
+describe("the BigQuery graph executed on ZetaSQL, on the hand-worked fixture", function () {
+  this.timeout(120_000);
+  const temp = makeTempDir("ecom-bigquery-execution");
+  let service: ZetaSqlService | undefined;
+  let graph: CompiledGraph;
+  let landing: Record<string, JsonRow[]>;
+  let execution: GraphExecution;
+  let duckdb: Map<string, DuckDbTable>;
+
+  before(async () => {
+    service = await ZetaSqlService.start();
+    const { db } = await runFixturePipeline(temp.dir);
+    const warehouse = await DuckDbWarehouse.open(db);
+    try {
+      const raw = await readTables(warehouse, LANDING_TABLES);
+      landing = Object.fromEntries(LANDING_TABLES.map((table) => [table, [...raw(table)]]));
+      ({ graph } = await compileProject({ projectDir: PROJECT_ROOT, vars: { ...FIXTURE_VARS } }));
+      execution = await executeGraph(service, graph, landing);
+      duckdb = new Map();
+      for (const table of execution.tables.keys()) duckdb.set(table, await readDuckDbTable(warehouse, table));
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  after(async () => {
+    const pid = service?.pid;
+    await service?.stop();
+    temp.remove();
+    if (pid !== undefined) assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, `the ZetaSQL server (pid ${pid}) is still running`);
+  });
+
+  /** The execution's tables, and the landing rows it was given, by `schema.name`. */
+  const bigQueryTables: TableRows = (table) => {
+    const rows = execution.tables.get(table)?.rows ?? landing[table];
+    if (!rows) throw new Error(`${table} was neither given nor built`);
+    return rows;
+  };
+
+  it("builds every table, view and incremental table of the BigQuery compile, and skips only the ingestion operation", () => {
+    assert.deepEqual([...execution.tables.keys()].sort(), [...BUILT_TABLES].sort());
+    assert.deepEqual(execution.skippedOperations, ["ecommerce_raw.ingest_raw_sales"]);
+  });
+
+  it("evaluates every assertion of the graph, and each returns no rows", () => {
+    const assertions = (graph.assertions ?? []).filter((assertion) => !assertion.disabled).map((assertion) => `${assertion.target.schema}.${assertion.target.name}`);
+    assert.deepEqual([...execution.assertions.keys()].sort(), assertions.sort());
+    assert.equal(execution.assertions.size, 27);
+    const failing = [...execution.assertions].filter(([, rows]) => rows.length > 0);
+    assert.deepEqual(failing, []);
+  });
+
+  describe("gives the hand-worked values", () => {
+    for (const check of HAND_WORKED_CHECKS) {
+      it(check.title, () => {
+        assert.deepEqual(check.actual(bigQueryTables), check.expected);
+      });
+    }
+  });
+
+  describe("equals the DuckDB run of the same fixture, table by table, row by row, types included", () => {
+    for (const table of BUILT_TABLES) {
+      it(table, () => {
+        const built = execution.tables.get(table);
+        const local = duckdb.get(table);
+        assert.ok(built && local, `${table} was not built on both engines`);
+        assert.ok(built.rows.length > 0, `${table} is empty, so comparing it proves nothing`);
+        assert.deepEqual(tableDifferences(built, local), []);
+      });
+    }
+  });
+
+  describe("the comparison itself", () => {
+    const daily = "ecommerce_analytics.agg_daily_sales";
+
+    it("names a column whose DuckDB type is not the BigQuery type's counterpart (units as HUGEINT, as a plain SUM gave it)", () => {
+      const local = duckdb.get(daily) as DuckDbTable;
+      const hugeUnits = { ...local, columns: local.columns.map((column) => (column.name === "units" ? { ...column, type: "HUGEINT" } : column)) };
+      assert.deepEqual(tableDifferences(execution.tables.get(daily) as ExecutedTable, hugeUnits), [
+        "column 8 units: INT64 on BigQuery, which is BIGINT on DuckDB, but DuckDB has HUGEINT",
+      ]);
+    });
+
+    it("shows a changed value as the row on each side", () => {
+      const built = execution.tables.get(daily) as ExecutedTable;
+      const changed = built.rows.map((row) => (row.sales_date === "2010-12-02" ? { ...row, net_revenue: "-6.770000000" } : row));
+      const row = (net: string) =>
+        `{"sales_date":"2010-12-02","country":"United Kingdom","gross_revenue":"0.000000000","cancelled_revenue":"-6.780000000","net_revenue":"${net}","orders":"0","customers":"0","units":"0","avg_order_value":null}`;
+      assert.deepEqual(tableDifferences({ ...built, rows: changed }, duckdb.get(daily) as DuckDbTable), [
+        `1 row only on BigQuery: ${row("-6.770000000")}`,
+        `1 row only on DuckDB: ${row("-6.780000000")}`,
+      ]);
+    });
+
+    it("counts duplicates, comparing rows as multisets", () => {
+      const built = execution.tables.get(daily) as ExecutedTable;
+      const first = built.rows.find((row) => row.sales_date === "2011-01-04") as JsonRow;
+      assert.deepEqual(tableDifferences({ ...built, rows: [...built.rows, first] }, duckdb.get(daily) as DuckDbTable), [
+        `1 row only on BigQuery: {"sales_date":"2011-01-04","country":"France","gross_revenue":"10.200000000","cancelled_revenue":"0.000000000","net_revenue":"10.200000000","orders":"1","customers":"1","units":"4","avg_order_value":"10.200000000"}`,
+      ]);
+    });
+  });
+
+  describe("failures name the action", () => {
+    const withDimProductsQuery = (edit: (query: string) => string): CompiledGraph => ({
+      ...graph,
+      tables: (graph.tables ?? []).map((table) => (table.target.name === "dim_products" ? { ...table, query: edit(table.query) } : table)),
+    });
+
+    it("a query that does not analyze (a DuckDB-only cast) stops the execution before anything runs", async () => {
+      const broken = withDimProductsQuery((query) => query.replace("SELECT", "SELECT 1::INT64 AS broken,"));
+      await assert.rejects(executeGraph(service as ZetaSqlService, broken, landing), (error: unknown) => {
+        assert.ok(error instanceof GraphExecutionError);
+        assert.match(error.message, /^The graph does not analyze, so it cannot be executed:\necommerce_dwh\.dim_products \(create table\): Syntax error/);
+        return true;
+      });
+    });
+
+    it("a query that fails on the rows (CAST of a code that is not a number) names its action and ZetaSQL's message", async () => {
+      const broken = withDimProductsQuery((query) => query.replace("SELECT", "SELECT CAST(stock_code AS INT64) AS code_number,"));
+      await assert.rejects(executeGraph(service as ZetaSqlService, broken, landing), (error: unknown) => {
+        assert.ok(error instanceof GraphExecutionError);
+        assert.match(error.message, /^ecommerce_dwh\.dim_products: ZetaSQL could not evaluate its query: Bad int64 value/);
+        return true;
+      });
+    });
+  });
+});
+
+/** Columns (name, type) and rows in the order DuckDB gives them. */
+async function readDuckDbTable(warehouse: DuckDbWarehouse, table: string): Promise<DuckDbTable> {
+  const [schema, name] = table.split(".") as [string, string];
+  const columns = await warehouse.query(
+    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+    [schema, name]
+  );
+  const rows = await readTables(warehouse, [table]);
+  return { columns: columns.map((column) => ({ name: String(column.column_name), type: String(column.data_type) })), rows: [...rows(table)] };
+}
+
+/**
+ * How a table built by BigQuery's SQL differs from DuckDB's, one readable line per difference: each
+ * column's name and type (through includes/sql.js's type names), then the rows, as multisets.
+ */
+function tableDifferences(bigquery: ExecutedTable, duckdb: DuckDbTable): string[] {
+  const differences: string[] = [];
+  const sameType = (a: string, b: string) => a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
+  const width = Math.max(bigquery.columns.length, duckdb.columns.length);
+  for (let index = 0; index < width; index += 1) {
+    const [ours, theirs] = [bigquery.columns[index], duckdb.columns[index]];
+    if (!ours || !theirs || ours.name !== theirs.name) {
+      differences.push(`column ${index + 1}: ${ours ? ours.name : "none"} on BigQuery, ${theirs ? theirs.name : "none"} on DuckDB`);
+      continue;
+    }
+    const expected = DUCKDB_TYPE_OF.get(ours.type);
+    if (expected === undefined) differences.push(`column ${index + 1} ${ours.name}: ${ours.type} on BigQuery, which includes/sql.js has no DuckDB name for`);
+    else if (!sameType(expected, theirs.type)) {
+      differences.push(`column ${index + 1} ${ours.name}: ${ours.type} on BigQuery, which is ${expected} on DuckDB, but DuckDB has ${theirs.type}`);
+    }
+  }
+  if (differences.length > 0) return differences;
+
+  // Rows as text in one column order, counted: identical rows must occur as often on both sides.
+  const counts = new Map<string, number>();
+  const text = (row: JsonRow) => JSON.stringify(Object.fromEntries(bigquery.columns.map((column) => [column.name, row[column.name] ?? null])));
+  for (const row of bigquery.rows) counts.set(text(row), (counts.get(text(row)) ?? 0) + 1);
+  for (const row of duckdb.rows) counts.set(text(row), (counts.get(text(row)) ?? 0) - 1);
+  for (const [row, count] of counts) if (count > 0) differences.push(`${count} row${count > 1 ? "s" : ""} only on BigQuery: ${row}`);
+  for (const [row, count] of counts) if (count < 0) differences.push(`${-count} row${count < -1 ? "s" : ""} only on DuckDB: ${row}`);
+  return differences;
+}
