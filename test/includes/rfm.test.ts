@@ -184,6 +184,12 @@ describe("includes/rfm.js", () => {
       assert.equal(rows[0]!["segment"], "Champions");
     });
 
+    it("segmentListQuery gives segment_order as INT64 on both engines (a bare literal is INTEGER on DuckDB)", async () => {
+      const types = await db.columnTypes(`SELECT * FROM (${rfm.segmentListQuery(undefined, duck)})`);
+      assert.deepEqual(types, { segment: "VARCHAR", segment_order: "BIGINT" });
+      assert.match(rfm.segmentListQuery(undefined, bq), /^SELECT 'Champions' AS segment, CAST\(1 AS INT64\) AS segment_order\n/);
+    });
+
     it("segmentListQuery agrees with segmentNames", async () => {
       const rows = await db.rows(`SELECT * FROM (${rfm.segmentListQuery(undefined, duck)}) ORDER BY segment_order`);
       assert.deepEqual(
