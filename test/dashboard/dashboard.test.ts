@@ -11,6 +11,7 @@ import { generateSampleCsv } from "../../scripts/generate/sample-data";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { runPipeline } from "../../scripts/pipeline";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
+import { CHROMIUM, LAUNCH_ARGS, openPage, screenshot, type OpenedPage } from "../support/browser";
 import { makeTempDir, SHARED_DATA_DIR, silentOutput } from "../support/temp";
 import { queryWarehouse } from "../support/warehouse";
 
@@ -20,33 +21,15 @@ import { queryWarehouse } from "../support/warehouse";
  * the data contract (sale line = not a cancellation, not an adjustment, quantity > 0), not against
  * what the dashboard code computed.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const CHART_IDS = ["chart-daily", "chart-countries", "chart-segments-customers", "chart-segments-revenue", "chart-rf-grid", "chart-top-products"];
-const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "test-output");
 const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 const REAL_DATA_FILE = path.join(SHARED_DATA_DIR, "data.csv.gz");
 
-/** What one page load saw besides the page: console errors, uncaught errors, requests. */
-interface OpenedPage {
-  page: Page;
-  problems: string[];
-  requests: string[];
-}
-
 /** Opens the page at a viewport size and waits until every chart says ECharts has drawn it. */
 async function openDashboard(browser: Browser, file: string, viewport: { width: number; height: number }): Promise<OpenedPage> {
-  const page = await browser.newPage({ viewport });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("request", (request) => requests.push(request.url()));
-  await page.goto(pathToFileURL(file).href);
-  await waitForCharts(page);
-  return { page, problems, requests };
+  const opened = await openPage(browser, file, viewport);
+  await waitForCharts(opened.page);
+  return opened;
 }
 
 /** Selectors only: the page's Content-Security-Policy forbids the eval a string predicate would need. */
@@ -61,11 +44,6 @@ async function firstProductLabel(page: Page): Promise<string> {
 
 async function kpiValue(page: Page, id: string): Promise<string | null> {
   return page.getAttribute(`#${id}`, "data-value");
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });
 }
 
 /** Builds a warehouse with the project's pipeline, as `ecom pipeline --source FILE --db DB` does. */
