@@ -34,6 +34,7 @@ import { ensureSample, runAndSummarise } from "./local-run";
 import { resolveSources } from "./sources";
 import { checkCommand, type CheckFlags } from "./commands/check";
 import { unitTestCommand, type UnitTestFlags } from "./commands/unit-test";
+import { docsCommand, type DocsFlags } from "./commands/docs";
 
 const DEFAULT_SAMPLE_ROWS = 100_000;
 const DEFAULT_SEED = 42;
@@ -172,6 +173,18 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .addOption(projectOption())
     .action(async (options: CheckFlags) => {
       setExitCode(await checkCommand(options, output));
+    });
+
+  program
+    .command("docs")
+    .description("Write the docs and lineage site of the graph: every action, its columns and their lineage, assertions, SQL for both warehouses.")
+    .option("--db <file>", "a DuckDB warehouse the pipeline built, for row counts and the last run (default: the default warehouse when present)")
+    .option("--out <dir>", "directory to write index.html, docs.json and graph.mmd into (default: beside the warehouse, <db>-docs)")
+    .addOption(new Option("--format <name>", "html: the site; json: the model on stdout; mermaid: the graph on stdout").choices(["html", "json", "mermaid"]).default("html"))
+    .addOption(varsOption())
+    .addOption(projectOption())
+    .action(async (options: DocsFlags) => {
+      setExitCode(await docsCommand(options, output));
     });
 
   program
