@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { compileProject, type CompileResult } from "./dataform/compile";
-import { UsageError } from "./errors";
+import { LoadError, UsageError } from "./errors";
 import type { FileLoadResult } from "./loader/duckdb-loader";
 import { loadSources, type SourcesLoadOptions } from "./loader/load-sources";
 import type { CompiledGraph } from "./dataform/compiled-graph";
@@ -29,6 +29,8 @@ export interface PipelineOptions {
   selection?: Selection;
   /** Run the graph's unit tests first, and run nothing if one fails (`dataform run --run-tests`). */
   runTests?: boolean;
+  /** Show the engine's own error under a refused file's message. */
+  verbose?: boolean;
   output: Output;
 }
 
@@ -76,8 +78,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     compiling.catch(() => undefined);
     const loadStarted = startTimer();
     if (options.sources.length > 0) output.info(`Loading ${options.sources.length} file(s) ...`);
-    const loads = await loadSources(warehouse, options.sources, (result) => output.info(describeLoad(result)), options.load);
+    const loads = await loadSources(warehouse, options.sources, (result) => output.info(describeLoad(result, options.verbose)), options.load);
     const loadSeconds = secondsSince(loadStarted);
+    const refused = loads.filter((load) => load.status === "refused");
+    if (refused.length > 0) {
+      // The graph would run on some files and not others: the analytics would be silently short.
+      throw new LoadError(
+        `${refused.length} of ${loads.length} file(s) refused (${refused.map((load) => load.file).join(", ")}), so nothing was run. ` +
+          "The files that landed stay landed; fix or remove the refused ones and run again."
+      );
+    }
     const compile = await compiling;
     output.info(
       compile.cached
@@ -144,12 +154,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   return result;
 }
 
-/** One line saying what loading a file did. */
-export function describeLoad(result: FileLoadResult): string {
+/** One line saying what loading a file did (a refusal: its reason, indented below). */
+export function describeLoad(result: FileLoadResult, verbose = false): string {
   const rows = formatCount(result.rows);
+  if (result.status === "refused") {
+    const lines = (result.error?.message ?? "").split("\n");
+    if (verbose && result.error?.cause instanceof Error) lines.push(`(engine: ${result.error.cause.message.trim()})`);
+    // The message names the file (and line) itself.
+    return `  refused: ${lines.join("\n    ")}`;
+  }
   if (result.status === "unchanged") return `  ${result.sourceFile}: already loaded (same file version, ${rows} rows); nothing to do.`;
   const verb = result.status === "replaced" ? "replaced the earlier version with" : "landed";
   const from = result.previousPath ? ` (the earlier version came from ${result.previousPath})` : "";
   const malformed = result.malformedLines > 0 ? `, ${formatCount(result.malformedLines)} malformed line(s) set aside in ecommerce_raw.raw_sales_malformed` : "";
-  return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding})${malformed} in ${result.seconds.toFixed(2)}s${from}.`;
+  const headers = result.repeatedHeaders > 0 ? `, ${formatCount(result.repeatedHeaders)} repeated header line(s) skipped` : "";
+  const note = result.note ? `; ${result.note}` : "";
+  return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding})${malformed}${headers} in ${result.seconds.toFixed(2)}s${from}${note}.`;
 }

@@ -62,6 +62,10 @@ export async function loadIntoBigQuery(sources: string[], config: ProjectConfig,
       "--max-bad-lines is for the DuckDB target: a BigQuery load job would drop bad lines instead of keeping them aside. Fix the file, or load it into DuckDB to see the bad lines."
     );
   }
+  if (flags.encoding && flags.encoding !== "utf-8" && flags.encoding !== "latin-1") {
+    throw new UsageError(`--encoding ${flags.encoding} is for the DuckDB target; BigQuery load jobs read utf-8 and latin-1 exports. Save the file as UTF-8, or load it into DuckDB.`);
+  }
+  const encoding = flags.encoding;
   requireCloudSettings(config, ["projectId"]);
   const storage = createStorage(config);
   const bigquery = createBigQuery(config);
@@ -69,7 +73,7 @@ export async function loadIntoBigQuery(sources: string[], config: ProjectConfig,
   for (const source of sources) objects.push(...(await listGcsObjects(storage, source)));
   const results = await loadGcsIntoBigQuery(bigquery, storage, objects, {
     config,
-    ...(flags.encoding ? { encoding: flags.encoding } : {}),
+    ...(encoding === "utf-8" || encoding === "latin-1" ? { encoding } : {}),
     force: flags.force,
     onProgress: (line) => output.info(line),
   });

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from "commander";
 import { loadProjectConfig, type ProjectConfig } from "../config";
 import type { LoadOptions } from "../loader/duckdb-loader";
+import type { TextEncoding } from "../loader/file-probe";
 
 export interface RunOptions {
   db: string;
@@ -34,13 +35,15 @@ export function cloudConfig(flags: CloudFlags): ProjectConfig {
 export type PipelineFlags = RunOptions & LoadFlags & CloudFlags & { source?: string[]; rows: number; seed: number; warehouse: "duckdb" | "bigquery"; dryRun: boolean };
 
 export interface LoadFlags {
-  encoding?: "utf-8" | "latin-1";
+  encoding?: TextEncoding;
   maxBadLines: number;
   force: boolean;
+  allowCopies: boolean;
+  verbose?: boolean;
 }
 
 export function loadOptions(flags: LoadFlags): Omit<LoadOptions, "identity"> {
-  return { ...(flags.encoding ? { encoding: flags.encoding } : {}), maxBadLines: flags.maxBadLines, force: flags.force };
+  return { ...(flags.encoding ? { encoding: flags.encoding } : {}), maxBadLines: flags.maxBadLines, force: flags.force, allowCopies: flags.allowCopies };
 }
 
 export function integer(value: string): number {

@@ -12,20 +12,29 @@ import { DuckDbWarehouse } from "../warehouse/duckdb";
 import type { RunOptions } from "./flags";
 import { formatCount, type Output } from "./output";
 import { loadProgressBar } from "./progress";
+import { LoadTracker, reportingInterrupts } from "./load-report";
 
 /** Loads `sources` (if any), runs the graph, prints the summary; returns the exit code. */
 export async function runAndSummarise(
   sources: string[],
   options: RunOptions,
   output: Output,
-  load: Omit<LoadOptions, "identity"> = {},
-  { dashboard = false } = {}
+  load: Omit<LoadOptions, "identity"> & { verbose?: boolean } = {},
+  { dashboard = false, title = "Pipeline" }: { dashboard?: boolean; title?: "Pipeline" | "Run" } = {}
 ): Promise<number> {
   const progress = loadProgressBar();
   const config = loadProjectConfig(options.projectDir);
-  const result = await runPipeline({
+  const tracker = new LoadTracker(sources);
+  // Ctrl-C while loading says what landed; after, the action in progress is rolled back (each action is one transaction).
+  const interrupted = () =>
+    tracker.loading()
+      ? tracker.interrupted()
+      : ["Interrupted (Ctrl-C) during the run: the action in progress is rolled back; every table is at its previous or its new version.", ...tracker.interrupted().slice(1, 2)];
+  const { verbose, ...landing } = load;
+  const result = await reportingInterrupts(interrupted, (line) => output.info(line), () => runPipeline({
     sources,
-    load: { ...load, config, onProgress: progress.onProgress },
+    ...(verbose ? { verbose } : {}),
+    load: { ...landing, config, onProgress: progress.onProgress, onStart: tracker.onStart, onResult: tracker.onResult },
     db: options.db,
     projectDir: options.projectDir,
     vars: parseVars(options.vars),
@@ -39,13 +48,13 @@ export async function runAndSummarise(
     },
     runTests: options.runTests,
     output,
-  }).finally(() => progress.stop());
-  await printPipelineSummary(result, options.db, output);
+  })).finally(() => progress.stop());
+  await printPipelineSummary(result, options.db, output, title);
   if (dashboard) await writeDashboardBeside(options.db, output);
   return result.run.succeeded ? 0 : 1;
 }
 
-async function printPipelineSummary(result: PipelineResult, db: string, output: Output): Promise<void> {
+async function printPipelineSummary(result: PipelineResult, db: string, output: Output, title: "Pipeline" | "Run"): Promise<void> {
   const warehouse = await DuckDbWarehouse.open(db);
   try {
     const summary = await collectSummary(warehouse, result.graph);
@@ -56,7 +65,7 @@ async function printPipelineSummary(result: PipelineResult, db: string, output: 
     const s = result.seconds;
     output.result("");
     output.result(
-      `${result.run.succeeded ? "Pipeline succeeded" : "Pipeline FAILED"} in ${s.total.toFixed(1)}s ` +
+      `${title} ${result.run.succeeded ? "succeeded" : "FAILED"} in ${s.total.toFixed(1)}s ` +
         `(load ${s.load.toFixed(1)}s, compile ${s.compile.toFixed(1)}s${result.compile.cached ? " cached" : ""}, ` +
         `transform ${s.transform.toFixed(1)}s, assertions ${s.assertions.toFixed(1)}s).`
     );

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { runBenchmark, runIncrementalBenchmark } from "../bench";
 import { createBigQuery } from "../cloud/bigquery-loader";
 import { createStorage } from "../cloud/gcs";
-import { resolveCompileSettings, resolveScheduleSettings, runCompile, runSchedule, type ScheduleFlags } from "../cloud/schedule";
+import { resolveScheduleSettings, runSchedule, type ScheduleFlags } from "../cloud/schedule";
 import { runSetup } from "../cloud/setup";
 import { loadProjectConfig } from "../config";
 import { lookerStudioLink } from "../dashboard/looker-link";
@@ -32,6 +32,8 @@ import {
 } from "./flags";
 import { ensureSample, runAndSummarise } from "./local-run";
 import { resolveSources } from "./sources";
+import { LoadTracker, reportingInterrupts } from "./load-report";
+import { TEXT_ENCODINGS } from "../loader/file-probe";
 import { checkCommand, type CheckFlags } from "./commands/check";
 import { unitTestCommand, type UnitTestFlags } from "./commands/unit-test";
 import { docsCommand, type DocsFlags } from "./commands/docs";
@@ -54,7 +56,8 @@ export async function main(argv: string[], output: Output = consoleOutput): Prom
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof EcomError) {
-      output.info(`error: ${describeError(error)}`);
+      // The underlying error (DuckDB's, a library's) is for --verbose: the message says what to do.
+      output.info(`error: ${argv.includes("--verbose") ? describeError(error) : error.message}`);
       return error instanceof UsageError ? 2 : 1;
     }
     throw error;
@@ -69,7 +72,15 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .showHelpAfterError();
 
   const dbOption = () => new Option("--db <file>", "DuckDB warehouse file").default(DEFAULT_WAREHOUSE);
-  const encodingOption = () => new Option("--encoding <name>", "read files in this encoding instead of detecting it").choices(["utf-8", "latin-1"]);
+  const encodingOption = () => new Option("--encoding <name>", "read files in this encoding instead of detecting it").choices([...TEXT_ENCODINGS]);
+  /** The options of every command that lands files. */
+  const withLandingOptions = (command: Command) =>
+    command
+      .addOption(encodingOption())
+      .addOption(maxBadLinesOption())
+      .option("--force", "load again even a file version already loaded", false)
+      .option("--allow-copies", "load a file even when its content is byte-identical to an already-loaded file of another name", false)
+      .option("--verbose", "show the underlying engine error under a refused file's message", false);
   const maxBadLinesOption = () =>
     new Option("--max-bad-lines <n>", "set up to n malformed lines aside in ecommerce_raw.raw_sales_malformed instead of refusing the file")
       .argParser(nonNegativeInteger)
@@ -90,41 +101,35 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .option("--run-tests", "run the unit tests first, and nothing if one fails", false)
       .option("--no-compile-cache", "compile even when the project has not changed");
 
-  withRunOptions(
+  withLandingOptions(withRunOptions(
     program
       .command("pipeline")
       .description("Land the source files, compile the Dataform graph and run it on DuckDB, then print a summary.")
-      .option("--source <paths...>", "CSV or CSV.GZ files, directories, quoted patterns or gs:// URIs to load (default: a generated sample)")
+      .option("--source <paths...>", "CSV, CSV.GZ, XLSX or ZIP files, directories, quoted patterns or gs:// URIs to load (default: a generated sample)")
       .addOption(new Option("--warehouse <name>", "duckdb: the embedded warehouse; bigquery: load jobs, then the official `dataform run`").choices(["duckdb", "bigquery"]).default("duckdb"))
       .option("--dry-run", "with --warehouse bigquery: list what would load, and have BigQuery check every statement without running it", false)
       .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
       .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)")
-      .addOption(encodingOption())
-      .addOption(maxBadLinesOption())
-      .option("--force", "load again even a file version already loaded", false)
       .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
       .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
-  ).action(async (options: PipelineFlags) => {
+  )).action(async (options: PipelineFlags) => {
       if (options.warehouse === "bigquery") {
         setExitCode(await runOnBigQuery(options, output));
         return;
       }
       const sources = options.source ? resolveSources(options.source) : [await ensureSample(options.rows, options.seed, output)];
-      setExitCode(await runAndSummarise(sources, options, output, loadOptions(options), { dashboard: true }));
+      setExitCode(await runAndSummarise(sources, options, output, { ...loadOptions(options), verbose: options.verbose ?? false }, { dashboard: true }));
     });
 
-  program
+  withLandingOptions(program
     .command("load")
     .description("Land CSV or CSV.GZ files in ecommerce_raw.raw_sales (idempotent per file version).")
     .requiredOption("--source <paths...>", "files, directories, quoted patterns (data/*.csv), gs://bucket/object or gs://bucket/prefix/*.csv")
     .addOption(new Option("--warehouse <name>", "where to land them").choices(["duckdb", "bigquery"]).default("duckdb"))
     .addOption(dbOption())
-    .addOption(encodingOption())
-    .addOption(maxBadLinesOption())
-    .option("--force", "load again even a file version already loaded", false)
     .addOption(projectOption())
     .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
-    .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)")
+    .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)"))
     .action(async (options: { source: string[]; db: string; warehouse: "duckdb" | "bigquery"; projectDir: string; project?: string; location?: string } & LoadFlags) => {
       const sources = resolveSources(options.source);
       const config = loadProjectConfig(options.projectDir, {
@@ -137,22 +142,32 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       }
       const warehouse = await DuckDbWarehouse.open(options.db);
       const progress = loadProgressBar();
+      const tracker = new LoadTracker(sources);
       try {
-        await loadSources(warehouse, sources, (result) => output.result(describeLoad(result).trim()), {
-          ...loadOptions(options),
-          config,
-          onProgress: progress.onProgress,
-        });
+        await reportingInterrupts(
+          () => tracker.interrupted(),
+          (line) => output.info(line),
+          () =>
+            loadSources(warehouse, sources, (result) => output.result(describeLoad(result, options.verbose).trim()), {
+              ...loadOptions(options),
+              config,
+              onProgress: progress.onProgress,
+              onStart: tracker.onStart,
+              onResult: tracker.onResult,
+            })
+        );
       } finally {
         progress.stop();
         warehouse.close();
       }
+      if (tracker.results.length > 1 || tracker.refused.length > 0) output.result(tracker.summary());
+      if (tracker.refused.length > 0) setExitCode(1);
     });
 
   withRunOptions(
     program.command("run").description("Compile the Dataform graph for DuckDB and run it on the warehouse, as `dataform run` does (no loading).")
   ).action(async (options: RunOptions) => {
-      setExitCode(await runAndSummarise([], options, output));
+      setExitCode(await runAndSummarise([], options, output, {}, { title: "Run" }));
     });
 
   program
@@ -235,7 +250,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .command("setup")
       .description("Create the raw-files bucket and the five datasets when missing; print the IAM roles Dataform needs.")
       .option("--dry-run", "read only: print what exists and what would be created", false)
-      .option("--service-account <email>", "the account workflows run as (default: the var dataform_service_account, or ECOM_DATAFORM_SERVICE_ACCOUNT)")
+      .option("--service-account <email>", "workflows run as this account instead of the Dataform service agent")
   ).action(async (options: CloudFlags & { dryRun: boolean; serviceAccount?: string }) => {
     const config = cloudConfig(options);
     await runSetup({
@@ -260,23 +275,11 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .option("--time-zone <tz>", 'time zone of both schedules (default "Etc/UTC")')
       .option("--tags <tags...>", "run only the actions with these tags (default: all)")
       .option("--include-deps", "also run the dependencies of the tagged actions")
-      .option("--service-account <email>", "the custom service account the workflow runs as (default: the var dataform_service_account, or ECOM_DATAFORM_SERVICE_ACCOUNT); required")
-      .option("--resume", "resume a configuration paused in the console (default: report it and leave it paused)")
-      .option("--dry-run", "read only: print what would be created, updated and compiled", false)
+      .option("--service-account <email>", "run the workflow as this service account")
+      .option("--dry-run", "read only: print what would be created or updated", false)
   ).action(async (options: CloudFlags & ScheduleFlags & { dryRun: boolean }) => {
     const config = cloudConfig(options);
     await runSchedule({ config, settings: resolveScheduleSettings(config, options), dryRun: options.dryRun, output });
-  });
-  cloudOptions(
-    gcp
-      .command("compile")
-      .description("Have Google's Dataform compile a branch, tag or commit with the release's settings; fail on its compilation errors (a CI gate).")
-      .option("--repository <id>", "Dataform repository id (default: ECOM_DATAFORM_REPOSITORY)")
-      .option("--region <name>", "Dataform region (default: ECOM_DATAFORM_REGION, else from the location)")
-      .option("--git-commitish <ref>", 'branch, tag or commit to compile, pushed to the connected git repository (default "main")')
-  ).action(async (options: CloudFlags & { repository?: string; region?: string; gitCommitish?: string }) => {
-    const config = cloudConfig(options);
-    await runCompile({ config, settings: resolveCompileSettings(config, options), output });
   });
 
   program

@@ -2,11 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LoadError } from "../errors";
 
-const DATA_FILE = /\.csv(\.gz)?$/i;
+const DATA_FILE = /\.(csv(\.gz)?|xlsx|zip)$/i;
 
 /**
- * The local files named on the command line: a file as it is; a directory as the .csv and .csv.gz
- * files directly inside it; a pattern with `*` or `?` in its last part (quoted, so the shell leaves
+ * The local files named on the command line: a file as it is; a directory as the .csv, .csv.gz,
+ * .xlsx and .zip files directly inside it (Excel's lock files, `~$book.xlsx`, left out); a pattern with `*` or `?` in its last part (quoted, so the shell leaves
  * it alone) as the data files it matches. Sorted within each argument, so loads happen in a
  * repeatable order. gs:// URIs are passed through for the cloud loader.
  */
@@ -20,8 +20,8 @@ export function resolveSources(paths: string[]): string[] {
     } else if (!fs.existsSync(entry)) {
       throw new LoadError(`${entry}: no such file or directory. Check the --source path.`);
     } else if (fs.statSync(entry).isDirectory()) {
-      const inside = fs.readdirSync(entry).filter((name) => DATA_FILE.test(name)).sort();
-      if (inside.length === 0) throw new LoadError(`${entry}: the directory holds no .csv or .csv.gz file.`);
+      const inside = fs.readdirSync(entry).filter(isDataFile).sort();
+      if (inside.length === 0) throw new LoadError(`${entry}: the directory holds no .csv, .csv.gz, .xlsx or .zip file.`);
       files.push(...inside.map((name) => path.join(entry, name)));
     } else {
       files.push(entry);
@@ -43,9 +43,13 @@ function matchPattern(pattern: string): string[] {
   );
   const matches = fs
     .readdirSync(directory)
-    .filter((name) => expression.test(name) && DATA_FILE.test(name) && fs.statSync(path.join(directory, name)).isFile())
+    .filter((name) => expression.test(name) && isDataFile(name) && fs.statSync(path.join(directory, name)).isFile())
     .sort()
     .map((name) => path.join(directory, name));
-  if (matches.length === 0) throw new LoadError(`${pattern}: no .csv or .csv.gz file matches.`);
+  if (matches.length === 0) throw new LoadError(`${pattern}: no .csv, .csv.gz, .xlsx or .zip file matches.`);
   return matches;
+}
+
+function isDataFile(name: string): boolean {
+  return DATA_FILE.test(name) && !name.startsWith("~$");
 }

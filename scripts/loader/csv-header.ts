@@ -42,25 +42,42 @@ export function mapHeader(headerLine: string, file: string): string[] {
       throw new LoadError(`${file}, line 1: fields are separated by ${shown}, not commas. Export the file as comma-separated CSV.`);
     }
   }
-  const fields = splitCsvLine(line);
+  return mapHeaderFields(splitCsvLine(line), { file, at: "line 1", field: (index) => `field ${index + 1}` });
+}
+
+/** Where a header sits, for messages: the file, the place ("line 1", `sheet "2010", row 1`) and how a field is named. */
+export interface HeaderPlace {
+  file: string;
+  at: string;
+  field: (index: number) => string;
+}
+
+/** mapHeader on fields already split (a CSV line's, or a worksheet row's cells). */
+export function mapHeaderFields(fields: string[], place: HeaderPlace): string[] {
+  const { file, at } = place;
   const columns = fields.map((field, index) => {
-    const normalised = retail.normaliseHeader(field);
-    const match = retail.SOURCE_COLUMNS.find((column) => column.headers.includes(normalised));
+    const match = headerColumn(field);
     if (!match) {
       throw new LoadError(
-        `${file}, line 1, field ${index + 1}: unknown column ${JSON.stringify(field)}. Expected the eight Online Retail columns: ${expectedHeader()}.`
+        `${file}, ${at}, ${place.field(index)}: unknown column ${JSON.stringify(field)}. Expected the eight Online Retail columns: ${expectedHeader()}.`
       );
     }
-    return match.column;
+    return match;
   });
   for (const { column, header } of retail.SOURCE_COLUMNS) {
     const count = columns.filter((name) => name === column).length;
     if (count === 0) {
-      throw new LoadError(`${file}, line 1: column ${header} is missing. Expected: ${expectedHeader()}.`);
+      throw new LoadError(`${file}, ${at}: column ${header} is missing. Expected: ${expectedHeader()}.`);
     }
-    if (count > 1) throw new LoadError(`${file}, line 1: column ${header} appears ${count} times.`);
+    if (count > 1) throw new LoadError(`${file}, ${at}: column ${header} appears ${count} times.`);
   }
   return columns;
+}
+
+/** The landing column a header field names, if any (case, blanks and underscores ignored). */
+export function headerColumn(field: string): string | undefined {
+  const normalised = retail.normaliseHeader(field.replace(/^\uFEFF/, ""));
+  return retail.SOURCE_COLUMNS.find((column) => column.headers.includes(normalised))?.column;
 }
 
 function expectedHeader(): string {

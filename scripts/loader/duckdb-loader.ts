@@ -5,11 +5,14 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { LoadError } from "../errors";
 import { secondsSince, startTimer } from "../timing";
-import { DuckDbWarehouse, quoteIdentifier, quoteString } from "../warehouse/duckdb";
+import { DuckDbWarehouse, quoteIdentifier, quoteString, type Row } from "../warehouse/duckdb";
+import * as iconv from "iconv-lite";
+import { cleanCsvHeader, cleanCsvLine, RECORD_COLUMN } from "./clean-csv";
 import { describeCsvError, truncate } from "./csv-errors";
-import { mapHeader } from "./csv-header";
+import { mapHeader, splitCsvLine } from "./csv-header";
 import { scanCsv, type BadRecord } from "./csv-scan";
-import { probeFile, type FileProbe, type SourceEncoding } from "./file-probe";
+import { sniffFile } from "./file-kind";
+import { decodeText, ICONV_NAMES, probeFile, type SourceEncoding, type TextEncoding } from "./file-probe";
 import landing = require("../../includes/landing");
 import retail = require("../../includes/retail");
 
@@ -18,15 +21,22 @@ export const RAW_SCHEMA = "ecommerce_raw";
 export interface FileLoadResult {
   file: string;
   sourceFile: string;
-  status: "loaded" | "replaced" | "unchanged";
+  status: "loaded" | "replaced" | "unchanged" | "refused";
   /** When a version of a file with this name was loaded before from another path. */
   previousPath?: string;
   rows: number;
   /** Malformed lines set aside in raw_sales_malformed (only with maxBadLines). */
   malformedLines: number;
+  /** Lines inside the file identical to its header (files joined with `cat`), skipped. */
+  repeatedHeaders: number;
   loadId: string;
-  encoding: SourceEncoding;
+  /** The text's encoding, or "xlsx" for a worksheet. */
+  encoding: TextEncoding | "xlsx";
   seconds: number;
+  /** Why the file was refused (status "refused"): nothing of it landed. */
+  error?: LoadError;
+  /** Something the person loading should know (a workbook's sheets that were left out). */
+  note?: string;
 }
 
 /** Progress of one file's load, for a progress bar. */
@@ -37,14 +47,29 @@ export type LoadProgress =
 
 export interface LoadOptions {
   /** Read the file in this encoding instead of detecting it. */
-  encoding?: SourceEncoding;
+  encoding?: TextEncoding;
   /** Malformed lines to set aside in raw_sales_malformed before refusing the file (default 0). */
   maxBadLines?: number;
   /** Load even when the ledger already holds this file version. */
   force?: boolean;
-  /** How the ledger names this file version, when it came from elsewhere (a downloaded GCS object). */
-  identity?: { sourceFile: string; sourcePath: string; checksum: string; size: number };
+  /** Load a file whose content is byte-identical to an already-loaded file of another name. */
+  allowCopies?: boolean;
+  /** How the ledger names this file version, when it came from elsewhere (a downloaded GCS object, a zip member). */
+  identity?: FileIdentity;
   onProgress?: (progress: LoadProgress) => void;
+}
+
+/** How the ledger names a file version. */
+export interface FileIdentity {
+  sourceFile: string;
+  sourcePath: string;
+  checksum: string;
+  size: number;
+  /**
+   * Whether the checksum is of the content (SHA-256), so that equal checksums mean a copy. A GCS
+   * object's generation is not: two objects with one generation may differ.
+   */
+  contentChecksum?: boolean;
 }
 
 const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMN_NAMES;
@@ -58,54 +83,156 @@ export async function ensureRawTables(warehouse: DuckDbWarehouse): Promise<void>
     ${landing.landingTablesDdl((table) => warehouse.table(RAW_SCHEMA, table), "duckdb")}`);
 }
 
+/** A file version read into a temporary landing table, ready to replace its file's rows. */
+export interface LandedUnit {
+  identity: FileIdentity;
+  /** The temporary table holding its rows. */
+  landing: string;
+  /** The expression of the landing table that is the record number. */
+  recordNumber: string;
+  bad: BadRecord[];
+  repeatedHeaders: number;
+  encoding: TextEncoding | "xlsx";
+}
+
 /**
- * Lands one local `.csv` or `.csv.gz` file into ecommerce_raw.raw_sales, every field as text exactly
- * as written, with its record number. The file version (SHA-256) goes into the ledger: the same
- * version again changes nothing, a changed version replaces the file's rows. Either every row of the
- * file lands together with its ledger row, or nothing does. Malformed lines refuse the file, listed
- * by line, unless `maxBadLines` lets them be set aside in raw_sales_malformed.
+ * Lands one local CSV file (plain or gzip; UTF-8, ISO-8859-1, Windows-1252 or UTF-16; LF, CRLF or
+ * CR line endings) into ecommerce_raw.raw_sales, every field as text exactly as written, with its
+ * record number. The file version (SHA-256) goes into the ledger: the same version again changes
+ * nothing, a changed version replaces the file's rows. Either every row of the file lands together
+ * with its ledger row, or nothing does. Malformed lines refuse the file, listed by line, unless
+ * `maxBadLines` lets them be set aside in raw_sales_malformed. Lines repeating the header are skipped
+ * and counted. Workbooks and zip archives go through loadFile.
  */
 export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string, options: LoadOptions = {}): Promise<FileLoadResult> {
   const started = startTimer();
+  const label = options.identity?.sourcePath.startsWith("gs://") ? options.identity.sourcePath : file;
+  const kind = sniffFile(file, options.encoding);
+  if (kind === "zip") {
+    throw new LoadError(`${label} is a zip file (an archive or an Excel workbook), not a CSV file: load it with ecom load or ecom pipeline, which open it.`);
+  }
   const probe = await probeFile(file, (bytesDone, bytesTotal) => options.onProgress?.({ phase: "reading", file, bytesDone, bytesTotal }));
-  const encoding = options.encoding ?? probe.encoding;
-  const columnsInFileOrder = mapHeader(probe.headerLine, file);
-  const identity = options.identity ?? { sourceFile: path.basename(file), sourcePath: path.resolve(file), checksum: probe.checksum, size: probe.size };
+  const encoding = options.encoding ?? probe.textEncoding;
+  const headerLine = options.encoding && options.encoding !== probe.textEncoding ? await headerLineIn(file, probe.gzip, options.encoding) : probe.headerLine;
+  const columnsInFileOrder = mapHeader(headerLine, label);
+  const identity = options.identity ?? localIdentity(file, probe.checksum, probe.size);
   await ensureRawTables(warehouse);
+  const before = await checkVersion(warehouse, identity, label, options);
+  if (before.unchanged) return unchangedResult(before.unchanged, file, encoding, secondsSince(started));
 
-  const versions = await warehouse.query(
-    `SELECT load_id, checksum, rows_loaded, malformed_lines, source_path FROM ${warehouse.table(RAW_SCHEMA, "load_ledger")}
-     WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`,
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "ecom-load-"));
+  const landingTable = newLandingTable();
+  try {
+    // DuckDB reads UTF-8 and ISO-8859-1 with LF or CRLF itself; anything else is converted first.
+    let readable = { file, gzip: probe.gzip, encoding: encoding as SourceEncoding };
+    if ((encoding !== "utf-8" && encoding !== "latin-1") || probe.lineEnding === "cr") {
+      const converted = path.join(temporary, "utf8.csv");
+      await convertToUtf8(file, probe.gzip, encoding, probe.lineEnding === "cr", converted);
+      readable = { file: converted, gzip: false, encoding: "utf-8" };
+    }
+    const { bad, recordNumber } = await landFile(warehouse, label, readable, columnsInFileOrder, landingTable, options);
+    const headerFields = splitCsvLine(headerLine.replace(/^\uFEFF/, ""));
+    const repeatedHeaders = await skipRepeatedHeaders(warehouse, landingTable, columnsInFileOrder, headerFields);
+    const [committed] = await commitUnits(warehouse, [{ identity, landing: landingTable, recordNumber, bad, repeatedHeaders, encoding }]);
+    return { ...(committed as FileLoadResult), file, seconds: secondsSince(started) };
+  } finally {
+    await warehouse.run(`DROP TABLE IF EXISTS ${landingTable}`);
+    fs.rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+/** A local file's identity: its name, as daily exports are identified, and its content's hash. */
+export function localIdentity(file: string, checksum: string, size: number): FileIdentity {
+  return { sourceFile: path.basename(file), sourcePath: path.resolve(file), checksum, size, contentChecksum: true };
+}
+
+export function newLandingTable(): string {
+  return quoteIdentifier(`landing_${randomUUID().replace(/-/g, "")}`);
+}
+
+/** The result of a file version the ledger already holds (a ledger row: source_file, load_id, rows_loaded, malformed_lines). */
+export function unchangedResult(row: Row, file: string, encoding: FileLoadResult["encoding"], seconds: number): FileLoadResult {
+  return {
+    file,
+    sourceFile: String(row.source_file),
+    status: "unchanged",
+    rows: Number(row.rows_loaded),
+    malformedLines: Number(row.malformed_lines),
+    repeatedHeaders: 0,
+    loadId: String(row.load_id),
+    encoding,
+    seconds,
+  };
+}
+
+/** The latest ledger version of a file, and whether this version is already it. */
+interface VersionCheck {
+  /** The ledger row of this very version. */
+  unchanged?: Row;
+}
+
+/**
+ * Before anything lands: the same version of the same file again is unchanged (unless forced), and a
+ * file whose content is already loaded under another name is a copy, refused unless allowed (its
+ * sales would count twice).
+ */
+export async function checkVersion(warehouse: DuckDbWarehouse, identity: FileIdentity, label: string, options: LoadOptions): Promise<VersionCheck> {
+  const ledger = warehouse.table(RAW_SCHEMA, "load_ledger");
+  const [latest] = await warehouse.query(
+    `SELECT source_file, load_id, checksum, rows_loaded, malformed_lines FROM ${ledger} WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`,
     [identity.sourceFile]
   );
-  const latest = versions[0];
-  const base = { file, sourceFile: identity.sourceFile, encoding };
   if (latest && latest.checksum === identity.checksum && !options.force) {
     return {
-      ...base,
-      status: "unchanged",
-      rows: Number(latest.rows_loaded),
-      malformedLines: Number(latest.malformed_lines),
-      loadId: String(latest.load_id),
-      seconds: secondsSince(started),
+      unchanged: latest,
     };
   }
+  if (identity.contentChecksum && !options.allowCopies) {
+    const [copy] = await warehouse.query(
+      `SELECT source_file FROM (
+         SELECT source_file, checksum, ROW_NUMBER() OVER (PARTITION BY source_file ORDER BY loaded_at DESC) AS version FROM ${ledger}
+       ) WHERE version = 1 AND checksum = ? AND source_file <> ? ORDER BY source_file LIMIT 1`,
+      [identity.checksum, identity.sourceFile]
+    );
+    if (copy) {
+      throw new LoadError(
+        `${label}: the same content, byte for byte, as ${String(copy.source_file)}, which is already loaded. Loading it too would count those ` +
+          "sales twice, so nothing was loaded from it. If it really holds other sales, load it with --allow-copies."
+      );
+    }
+  }
+  return {};
+}
 
-  const loadId = randomUUID();
+/**
+ * Replaces, in one transaction, the rows of each unit's file with its landing table's, and records
+ * each version in the ledger: all of them land, or none. `replaceAlso` names more source files whose
+ * rows go (the sheets an earlier version of a workbook had).
+ */
+export async function commitUnits(warehouse: DuckDbWarehouse, units: LandedUnit[], replaceAlso: string[] = []): Promise<Omit<FileLoadResult, "file" | "seconds">[]> {
   const loadedAt = new Date().toISOString().replace("T", " ").replace("Z", "");
-  const landing = quoteIdentifier(`landing_${loadId.replace(/-/g, "")}`);
-  try {
-    const { bad, recordNumber } = await landFile(warehouse, file, probe, encoding, columnsInFileOrder, landing, options);
-    const rows = await warehouse.transaction(async () => {
-      await warehouse.run(`DELETE FROM ${warehouse.table(RAW_SCHEMA, "raw_sales")} WHERE _source_file = ?`, [identity.sourceFile]);
-      await warehouse.run(`DELETE FROM ${warehouse.table(RAW_SCHEMA, "raw_sales_malformed")} WHERE source_file = ?`, [identity.sourceFile]);
+  const raw = warehouse.table(RAW_SCHEMA, "raw_sales");
+  const malformed = warehouse.table(RAW_SCHEMA, "raw_sales_malformed");
+  const ledger = warehouse.table(RAW_SCHEMA, "load_ledger");
+  return warehouse.transaction(async () => {
+    const results: Omit<FileLoadResult, "file" | "seconds">[] = [];
+    for (const sourceFile of replaceAlso) {
+      await warehouse.run(`DELETE FROM ${raw} WHERE _source_file = ?`, [sourceFile]);
+      await warehouse.run(`DELETE FROM ${malformed} WHERE source_file = ?`, [sourceFile]);
+    }
+    for (const unit of units) {
+      const { identity } = unit;
+      const loadId = randomUUID();
+      const [latest] = await warehouse.query(`SELECT source_path FROM ${ledger} WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`, [identity.sourceFile]);
+      await warehouse.run(`DELETE FROM ${raw} WHERE _source_file = ?`, [identity.sourceFile]);
+      await warehouse.run(`DELETE FROM ${malformed} WHERE source_file = ?`, [identity.sourceFile]);
       await warehouse.run(
-        `INSERT INTO ${warehouse.table(RAW_SCHEMA, "raw_sales")} (${SOURCE_COLUMNS.join(", ")}, _source_file, _source_row, _load_id, _loaded_at)
-         SELECT ${SOURCE_COLUMNS.join(", ")}, ?, ${recordNumber}, ?, CAST(? AS TIMESTAMP) FROM ${landing}`,
+        `INSERT INTO ${raw} (${SOURCE_COLUMNS.join(", ")}, _source_file, _source_row, _load_id, _loaded_at)
+         SELECT ${SOURCE_COLUMNS.join(", ")}, ?, ${unit.recordNumber}, ?, CAST(? AS TIMESTAMP) FROM ${unit.landing}`,
         [identity.sourceFile, loadId, loadedAt]
       );
-      for (const record of bad) {
-        await warehouse.run(`INSERT INTO ${warehouse.table(RAW_SCHEMA, "raw_sales_malformed")} VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))`, [
+      for (const record of unit.bad) {
+        await warehouse.run(`INSERT INTO ${malformed} VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMP))`, [
           identity.sourceFile,
           record.line,
           record.text,
@@ -114,26 +241,42 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string, op
           loadedAt,
         ]);
       }
-      const landed = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${landing}`));
+      const landed = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${unit.landing}`));
       await warehouse.run(
-        `INSERT INTO ${warehouse.table(RAW_SCHEMA, "load_ledger")} (load_id, source_file, source_path, file_size, checksum, rows_loaded, loaded_at, malformed_lines)
+        `INSERT INTO ${ledger} (load_id, source_file, source_path, file_size, checksum, rows_loaded, loaded_at, malformed_lines)
          VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP), ?)`,
-        [loadId, identity.sourceFile, identity.sourcePath, identity.size, identity.checksum, landed, loadedAt, bad.length]
+        [loadId, identity.sourceFile, identity.sourcePath, identity.size, identity.checksum, landed, loadedAt, unit.bad.length]
       );
-      return landed;
-    });
-    return {
-      ...base,
-      status: latest ? "replaced" : "loaded",
-      ...(latest && latest.source_path !== identity.sourcePath ? { previousPath: String(latest.source_path) } : {}),
-      rows,
-      malformedLines: bad.length,
-      loadId,
-      seconds: secondsSince(started),
-    };
-  } finally {
-    await warehouse.run(`DROP TABLE IF EXISTS ${landing}`);
-  }
+      results.push({
+        sourceFile: identity.sourceFile,
+        status: latest ? "replaced" : "loaded",
+        ...(latest && latest.source_path !== identity.sourcePath ? { previousPath: String(latest.source_path) } : {}),
+        rows: landed,
+        malformedLines: unit.bad.length,
+        repeatedHeaders: unit.repeatedHeaders,
+        loadId,
+        encoding: unit.encoding,
+      });
+    }
+    return results;
+  });
+}
+
+/**
+ * Removes from a landing table the records that repeat the header (two exports joined with `cat`, an
+ * Excel "CSV UTF-8" export's BOM included), compared as the header is: case, blanks, underscores and
+ * a BOM ignored. Returns how many. The remaining rows keep their record numbers (rowid is stable
+ * under DELETE), so every line is still found where it is in the file.
+ */
+export async function skipRepeatedHeaders(warehouse: DuckDbWarehouse, landingTable: string, columns: string[], headerFields: string[]): Promise<number> {
+  const normalised = (column: string) => `lower(regexp_replace(${quoteIdentifier(column)}, '[\\s\\p{Z}_\\x{FEFF}]+', '', 'g'))`;
+  const condition = columns.map((column, index) => `${normalised(column)} = ${quoteString(retail.normaliseHeader(headerFields[index] ?? ""))}`).join(" AND ");
+  const repeated = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${landingTable} WHERE ${condition}`));
+  if (repeated > 0) await warehouse.run(`DELETE FROM ${landingTable} WHERE ${condition}`);
+  // A BOM further down (a second export's, where its header was mangled or absent) is not data.
+  const first = quoteIdentifier(columns[0] ?? "");
+  await warehouse.run(`UPDATE ${landingTable} SET ${first} = substr(${first}, 2) WHERE starts_with(${first}, chr(65279))`);
+  return repeated;
 }
 
 /**
@@ -145,46 +288,51 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string, op
  */
 async function landFile(
   warehouse: DuckDbWarehouse,
-  file: string,
-  probe: FileProbe,
-  encoding: SourceEncoding,
+  label: string,
+  readable: { file: string; gzip: boolean; encoding: SourceEncoding },
   columnsInFileOrder: string[],
-  landing: string,
+  landingTable: string,
   options: LoadOptions
 ): Promise<{ bad: BadRecord[]; recordNumber: string }> {
   const columns = `{${columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
-  const readCsv = (source: string, compressed: boolean, header: string, sourceEncoding: SourceEncoding) =>
-    `read_csv(${quoteString(source)}, header = true, delim = ',', quote = '"', escape = '"', columns = ${header},
-       encoding = ${quoteString(sourceEncoding)}, compression = ${compressed ? "'gzip'" : "'none'"},
-       auto_detect = false, strict_mode = true, null_padding = false)`;
   let strictError: unknown;
   try {
-    await withLandingProgress(warehouse, file, options, () =>
-      warehouse.run(`CREATE TEMP TABLE ${landing} AS SELECT * FROM ${readCsv(path.resolve(file), probe.gzip, columns, encoding)}`)
+    await withLandingProgress(warehouse, label, options, () =>
+      warehouse.run(`CREATE TEMP TABLE ${landingTable} AS SELECT * FROM ${readCsv(path.resolve(readable.file), readable.gzip, columns, readable.encoding)}`)
     );
     return { bad: [], recordNumber: "rowid + 1" };
   } catch (error) {
     strictError = error;
   }
-  const text = decodeFile(file, probe.gzip, encoding);
+  const text = decodeFile(readable.file, readable.gzip, readable.encoding);
   const scan = scanCsv(text, columnsInFileOrder.length);
   const duckdbMessage = strictError instanceof Error ? strictError.message : String(strictError);
-  if (scan.bad.length === 0) throw new LoadError(describeCsvError(file, duckdbMessage), { cause: strictError });
+  if (scan.bad.length === 0) throw new LoadError(describeCsvError(label, duckdbMessage), { cause: strictError });
   const allowed = options.maxBadLines ?? 0;
-  if (scan.bad.length > allowed) throw new LoadError(describeBadLines(file, scan.bad, allowed), { cause: strictError });
+  if (scan.bad.length > allowed) throw new LoadError(describeBadLines(label, scan.bad, allowed), { cause: strictError });
 
   // Land the good records through a clean copy: every field quoted, empty unquoted fields (NULL) left empty.
   const cleanFile = path.join(os.tmpdir(), `ecom-clean-${process.pid}-${Date.now()}.csv`);
   try {
-    const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
-    const lines = scan.good.map((record) => [String(record.record), ...record.fields.map((value, index) => (record.nulls[index] ? "" : quote(value)))].join(","));
-    fs.writeFileSync(cleanFile, `_record,${columnsInFileOrder.join(",")}\n${lines.join("\n")}\n`, "utf8");
-    const cleanColumns = `{'_record': 'BIGINT', ${columns.slice(1)}`;
-    await warehouse.run(`CREATE TEMP TABLE ${landing} AS SELECT * FROM ${readCsv(cleanFile, false, cleanColumns, "utf-8")}`);
+    const lines = scan.good.map((record) => cleanCsvLine(record.record, record.fields.map((value, index) => (record.nulls[index] ? null : value))));
+    fs.writeFileSync(cleanFile, `${cleanCsvHeader(columnsInFileOrder)}\n${lines.join("\n")}\n`, "utf8");
+    await landCleanFile(warehouse, cleanFile, columnsInFileOrder, landingTable);
   } finally {
     fs.rmSync(cleanFile, { force: true });
   }
-  return { bad: scan.bad, recordNumber: "_record" };
+  return { bad: scan.bad, recordNumber: RECORD_COLUMN };
+}
+
+/** Reads one of the loader's clean CSVs (clean-csv.ts) into a landing table. */
+export async function landCleanFile(warehouse: DuckDbWarehouse, cleanFile: string, columnsInFileOrder: string[], landingTable: string): Promise<void> {
+  const columns = `{'${RECORD_COLUMN}': 'BIGINT', ${columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
+  await warehouse.run(`CREATE TEMP TABLE ${landingTable} AS SELECT * FROM ${readCsv(cleanFile, false, columns, "utf-8")}`);
+}
+
+function readCsv(source: string, compressed: boolean, columns: string, encoding: SourceEncoding): string {
+  return `read_csv(${quoteString(source)}, header = true, delim = ',', quote = '"', escape = '"', columns = ${columns},
+       encoding = ${quoteString(encoding)}, compression = ${compressed ? "'gzip'" : "'none'"},
+       auto_detect = false, strict_mode = true, null_padding = false)`;
 }
 
 async function withLandingProgress<T>(warehouse: DuckDbWarehouse, file: string, options: LoadOptions, work: () => Promise<T>): Promise<T> {
@@ -205,15 +353,59 @@ async function withLandingProgress<T>(warehouse: DuckDbWarehouse, file: string, 
 
 function decodeFile(file: string, gzip: boolean, encoding: SourceEncoding): string {
   const bytes = fs.readFileSync(file);
-  return (gzip ? zlib.gunzipSync(bytes) : bytes).toString(encoding === "utf-8" ? "utf8" : "latin1").replace(/^\uFEFF/, "");
+  // A BOM at the start of a line is a joined export's (see skipRepeatedHeaders), not data.
+  return (gzip ? zlib.gunzipSync(bytes) : bytes)
+    .toString(encoding === "utf-8" ? "utf8" : "latin1")
+    .replace(/^\uFEFF/, "")
+    .replace(/\n\uFEFF/g, "\n");
 }
 
-function describeBadLines(file: string, bad: BadRecord[], allowed: number): string {
-  const shown = bad.slice(0, BAD_LINES_SHOWN).map((record) => `  line ${record.line}: ${record.problem}: ${truncate(record.text, 120)}`);
+/**
+ * Writes a file's text as UTF-8 with LF or CRLF line endings, the form DuckDB reads: Windows-1252 and
+ * UTF-16 decoded by iconv-lite, a carriage return alone (old Mac) made a line feed. Streams, so a
+ * file of any size converts in constant memory.
+ */
+async function convertToUtf8(file: string, gzip: boolean, encoding: TextEncoding, crLineEndings: boolean, out: string): Promise<void> {
+  const decoder = iconv.getDecoder(encoding === "latin-1" ? "latin1" : encoding === "utf-8" ? "utf8" : ICONV_NAMES[encoding]);
+  const raw = fs.createReadStream(file);
+  const content: AsyncIterable<Buffer> = gzip ? raw.pipe(zlib.createGunzip()) : raw;
+  const descriptor = fs.openSync(out, "w");
+  let carriedCr = false;
+  const write = (text: string) => {
+    let chunk = text;
+    if (crLineEndings) {
+      // A CR at a chunk's end may be the first half of a CRLF: keep it for the next chunk.
+      chunk = (carriedCr ? "\r" : "") + chunk;
+      carriedCr = chunk.endsWith("\r");
+      if (carriedCr) chunk = chunk.slice(0, -1);
+      chunk = chunk.replace(/\r\n?/g, "\n");
+    }
+    if (chunk !== "") fs.writeSync(descriptor, chunk, null, "utf8");
+  };
+  try {
+    for await (const bytes of content) write(decoder.write(bytes));
+    write(decoder.end() ?? "");
+    if (carriedCr) fs.writeSync(descriptor, "\n");
+  } finally {
+    fs.closeSync(descriptor);
+  }
+}
+
+/** The header line when the file is read in an encoding other than the detected one. */
+async function headerLineIn(file: string, gzip: boolean, encoding: TextEncoding): Promise<string> {
+  const raw = fs.readFileSync(file);
+  const bytes = (gzip ? zlib.gunzipSync(raw) : raw).subarray(0, 64 * 1024);
+  const text = decodeText(bytes, encoding).replace(/^\uFEFF/, "");
+  const end = text.search(/[\r\n]/);
+  return end === -1 ? text : text.slice(0, end);
+}
+
+export function describeBadLines(file: string, bad: BadRecord[], allowed: number, unit = "line"): string {
+  const shown = bad.slice(0, BAD_LINES_SHOWN).map((record) => `  ${unit} ${record.line}: ${record.problem}: ${truncate(record.text, 120)}`);
   const more = bad.length > BAD_LINES_SHOWN ? [`  ... and ${bad.length - BAD_LINES_SHOWN} more`] : [];
   const advice =
     allowed === 0
-      ? `Fix these lines, or load with --max-bad-lines ${bad.length} to set them aside in ecommerce_raw.raw_sales_malformed and land the rest.`
+      ? `Fix these ${unit}s, or load with --max-bad-lines ${bad.length} to set them aside in ecommerce_raw.raw_sales_malformed and land the rest.`
       : `That is more than --max-bad-lines ${allowed}: fix the file, or raise the limit.`;
-  return [`${file}: ${bad.length} malformed line(s); nothing was loaded from this file.`, ...shown, ...more, advice].join("\n");
+  return [`${file}: ${bad.length} malformed ${unit}(s); nothing was loaded from this file.`, ...shown, ...more, advice].join("\n");
 }

@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
+import * as iconv from "iconv-lite";
 import { LoadError } from "../errors";
 
+/** The encodings DuckDB's CSV reader reads natively (and BigQuery's load jobs take). */
 export type SourceEncoding = "utf-8" | "latin-1";
+/**
+ * Every encoding the local loader reads: Excel's other exports too. Windows-1252 and UTF-16 are
+ * converted to UTF-8 before DuckDB reads them.
+ */
+export type TextEncoding = SourceEncoding | "windows-1252" | "utf-16le" | "utf-16be";
+export const TEXT_ENCODINGS: readonly TextEncoding[] = ["utf-8", "latin-1", "windows-1252", "utf-16le", "utf-16be"];
 
 export interface FileProbe {
   /** Bytes on disk. */
@@ -13,6 +21,14 @@ export interface FileProbe {
   gzip: boolean;
   /** UTF-8 when every byte sequence is valid UTF-8, else ISO-8859-1 (every byte is a character there). */
   encoding: SourceEncoding;
+  /**
+   * The encoding the text is in: a UTF-16 byte order mark says UTF-16; otherwise UTF-8 when valid,
+   * else Windows-1252 when a byte 0x80-0x9F occurs (control characters in ISO-8859-1, which no
+   * export means: they are Windows-1252's € “ ” ‘ ’ – —), else ISO-8859-1.
+   */
+  textEncoding: TextEncoding;
+  /** "cr" when lines end in a carriage return alone (old Mac exports); LF and CRLF are "lf". */
+  lineEnding: "lf" | "cr";
   /** The first line of the (decompressed, decoded) file, without its line ending. */
   headerLine: string;
 }
@@ -36,6 +52,7 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
   const hash = createHash("sha256");
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   let validUtf8 = true;
+  let c1Byte = false;
   const headChunks: Buffer[] = [];
   let headBytes = 0;
 
@@ -60,6 +77,7 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
           validUtf8 = false;
         }
       }
+      if (!validUtf8 && !c1Byte) c1Byte = hasC1Byte(chunk);
     }
   } catch (error) {
     const reason = gzip ? "the gzip data is damaged or truncated" : "it could not be read to the end";
@@ -74,11 +92,54 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
       validUtf8 = false;
     }
   }
+  const head = Buffer.concat(headChunks);
+  const bom = utf16Bom(head);
+  const textEncoding: TextEncoding = bom ?? (validUtf8 ? "utf-8" : c1Byte ? "windows-1252" : "latin-1");
   const encoding: SourceEncoding = validUtf8 ? "utf-8" : "latin-1";
-  const head = Buffer.concat(headChunks).toString(encoding === "utf-8" ? "utf8" : "latin1");
-  const newline = head.indexOf("\n");
-  const headerLine = (newline === -1 ? head : head.slice(0, newline)).replace(/\r$/, "");
-  return { size: stat.size, checksum: hash.digest("hex"), gzip, encoding, headerLine };
+  const text = decodeText(head, textEncoding);
+  return { size: stat.size, checksum: hash.digest("hex"), gzip, encoding, textEncoding, lineEnding: lineEndingOf(text), headerLine: headerLineOf(text) };
+}
+
+/** Whether a buffer holds a byte 0x80-0x9F (a Windows-1252 sign, once the text is known not to be UTF-8). */
+function hasC1Byte(chunk: Buffer): boolean {
+  for (let index = 0; index < chunk.length; index += 1) {
+    const byte = chunk[index] as number;
+    if (byte >= 0x80 && byte <= 0x9f) return true;
+  }
+  return false;
+}
+
+/** The UTF-16 variant a byte order mark announces, if the bytes start with one. */
+export function utf16Bom(bytes: Buffer): "utf-16le" | "utf-16be" | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return undefined;
+}
+
+/** Bytes as text in any of the loader's encodings (iconv-lite for those Node does not know). */
+export function decodeText(bytes: Buffer, encoding: TextEncoding): string {
+  if (encoding === "utf-8") return bytes.toString("utf8");
+  if (encoding === "latin-1") return bytes.toString("latin1");
+  return iconv.decode(bytes, ICONV_NAMES[encoding]);
+}
+
+/** iconv-lite's names of the encodings Node's Buffer does not decode. */
+export const ICONV_NAMES: Record<Exclude<TextEncoding, SourceEncoding>, string> = {
+  "windows-1252": "win1252",
+  "utf-16le": "utf-16le",
+  "utf-16be": "utf-16be",
+};
+
+/** "cr" when the first line ends in a carriage return not followed by a line feed. */
+function lineEndingOf(text: string): "lf" | "cr" {
+  const end = text.search(/[\r\n]/);
+  return end !== -1 && text[end] === "\r" && text[end + 1] !== "\n" && end + 1 < text.length ? "cr" : "lf";
+}
+
+/** The first line of a text, without its line ending (any of LF, CRLF, CR). A BOM is left for mapHeader. */
+function headerLineOf(text: string): string {
+  const end = text.search(/[\r\n]/);
+  return end === -1 ? text : text.slice(0, end);
 }
 
 /** Whether bytes start like gzip data (its two magic bytes), whatever the file is called. */

@@ -34,6 +34,13 @@ export function selectActions(graph: CompiledGraph, selection: Selection): Compi
     }
     for (const name of matches) selected.add(name);
   }
+  const known = [...new Set(all.flatMap((action) => action.tags ?? []))].sort();
+  for (const tag of tags) {
+    if (!known.includes(tag)) {
+      // Like an unknown action: running nothing and calling it a success would hide the typo.
+      throw new UsageError(`--tags ${tag}: no action in the graph has this tag.${known.length ? ` Tags in the graph: ${known.join(", ")}.` : " No action has a tag."}`);
+    }
+  }
   for (const action of all) {
     if ((action.tags ?? []).some((tag) => tags.includes(tag))) selected.add(targetName(action.target));
   }

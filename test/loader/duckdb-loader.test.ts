@@ -533,7 +533,8 @@ describe("DuckDB loader", function () {
     describe("file versions", () => {
       it("adds nothing for the same version, replaces a changed version's rows, and keeps them when a later version is refused", async () => {
         const name = "versions.csv";
-        const first = await loadLocalFile(warehouse, write(name, csv(CLASSIC_HEADER, CLASSIC_LINES)));
+        // The same lines as classic.csv: allowed as a copy, this test is about versions of one name.
+        const first = await loadLocalFile(warehouse, write(name, csv(CLASSIC_HEADER, CLASSIC_LINES)), { allowCopies: true });
         assert.equal(first.status, "loaded");
         const rawCount = () => count(`SELECT COUNT(*) FROM ecommerce_raw.raw_sales WHERE _source_file = ?`, [name]);
         const ledgerCount = () => count(`SELECT COUNT(*) FROM ecommerce_raw.load_ledger WHERE source_file = ?`, [name]);
@@ -623,10 +624,10 @@ describe("DuckDB loader", function () {
       it("says where the earlier version came from when a file of the same name from elsewhere replaces it", async () => {
         const first = write(path.join("from-a", "moved.csv"), csv(CLASSIC_HEADER, CLASSIC_LINES));
         const second = write(path.join("from-b", "moved.csv"), csv(CLASSIC_HEADER, CLASSIC_LINES.slice(0, 2)));
-        const [loaded] = await loadSources(warehouse, [first]);
+        const [loaded] = await loadSources(warehouse, [first], undefined, { allowCopies: true });
         assert.equal(loaded?.status, "loaded");
         assert.equal(loaded?.previousPath, undefined);
-        const [replaced] = await loadSources(warehouse, [second]);
+        const [replaced] = await loadSources(warehouse, [second], undefined, { allowCopies: true });
         assert.equal(replaced?.status, "replaced");
         assert.equal(replaced?.previousPath, path.resolve(first));
         assert.equal(await count(`SELECT COUNT(*) FROM ecommerce_raw.raw_sales WHERE _source_file = 'moved.csv'`), 2);

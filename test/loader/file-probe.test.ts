@@ -40,6 +40,8 @@ describe("probeFile", () => {
       checksum: sha256(bytes),
       gzip: false,
       encoding: "utf-8",
+      textEncoding: "utf-8",
+      lineEnding: "lf",
       headerLine: HEADER,
     });
   });
@@ -71,6 +73,8 @@ describe("probeFile", () => {
       checksum: sha256(compressed),
       gzip: true,
       encoding: "utf-8",
+      textEncoding: "utf-8",
+      lineEnding: "lf",
       headerLine: HEADER,
     });
   });
@@ -133,6 +137,8 @@ describe("probeFile", () => {
       checksum: sha256(Buffer.alloc(0)),
       gzip: false,
       encoding: "utf-8",
+      textEncoding: "utf-8",
+      lineEnding: "lf",
       headerLine: "",
     });
   });

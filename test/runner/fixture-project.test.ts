@@ -162,6 +162,12 @@ describe("the local runner on a fixture Dataform project", function () {
       assert.deepEqual(await ran("--actions", "fixture.events_clean"), ["fixture.events_clean", ASSERTION.rowConditions, ASSERTION.uniqueKey]);
     });
 
+    it("refuses a tag no action has, as a usage error naming the tags there are", async () => {
+      const { exitCode, output } = await ecom("run", "--tags", "nosuchtag");
+      assert.equal(exitCode, 2);
+      assert.match(output.text, /^error: --tags nosuchtag: no action in the graph has this tag\. Tags in the graph: [a-z_, ]*daily[a-z_, ]*weekly[a-z_, ]*\.$/m);
+    });
+
     it("by tag", async () => {
       assert.deepEqual(await ran("--tags", "weekly"), ["fixture.note_run"]);
       assert.deepEqual(await ran("--tags", "daily"), [
@@ -215,7 +221,9 @@ describe("the local runner on a fixture Dataform project", function () {
     assert.equal(report.succeeded, false);
     assert.match(output.text, new RegExp(`assertion ${ASSERTION.uniqueKey} failed: 1 row\\(s\\)\\. First rows:\\n\\s+\\{"id":2,"index_row_count":"2"\\}`));
     assert.match(output.text, /Skipped: fixture\.events_summary/);
-    assert.match(output.text, /Pipeline FAILED/);
+    // `ecom run` is no pipeline: it says what it is.
+    assert.match(output.text, /^Run FAILED in /m);
+    assert.doesNotMatch(output.text, /Pipeline/);
     await query("DELETE FROM source.events WHERE id = 2 AND updated_at = TIMESTAMP '2026-01-04 10:00:00'");
   });
 
