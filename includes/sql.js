@@ -1,26 +1,36 @@
 // @ts-check
 /**
- * Every difference between BigQuery SQL and DuckDB SQL in this project lives here, behind small
- * functions, so that the models never branch on the warehouse themselves (the counterpart of dbt's
- * cross-database macros). The dialect is the Dataform var `dialect`: `bigquery` (default) or `duckdb`.
+ * Every difference between BigQuery SQL and DuckDB SQL in this project lives here, so that the
+ * models never branch on the warehouse themselves (the counterpart of dbt's cross-database macros).
+ * The dialect is the Dataform var `dialect`: `bigquery` (default) or `duckdb`.
  *
- * Each function returns a SQL fragment. Arguments are SQL expressions, not values: quote literals
+ * Dialects are data with a default, as dbt's `default__` macros and Kysely's query compilers are:
+ * `GoogleSqlDialect` writes every helper once, in GoogleSQL (BigQuery's SQL); a warehouse is a
+ * subclass that overrides only what it spells differently (`DuckDbDialect`). Helpers build on each
+ * other through `this` (`surrogateKey` hashes with `this.md5Hex`), so an override is also used by
+ * the base helpers built on it. A third warehouse is one subclass and one entry in `DIALECT_CLASSES`.
+ *
+ * Each helper returns a SQL fragment. Arguments are SQL expressions, not values: quote literals
  * yourself (`sql.safeCast("'12'", sql.types.int64)`).
  */
 
 /** @typedef {"bigquery" | "duckdb"} Dialect */
 /** @typedef {"string" | "int64" | "numeric" | "float64" | "bool" | "date" | "datetime" | "timestamp"} LogicalType */
+/** @typedef {Readonly<Record<LogicalType, string>>} TypeNames */
 
-/** @type {readonly Dialect[]} */
-const DIALECTS = ["bigquery", "duckdb"];
+/** Stands in for NULL inside surrogate keys, so that NULL and '' hash differently. */
+const NULL_MARKER = "'~null~'";
 
-/**
- * Type names per dialect. DuckDB's bare NUMERIC is DECIMAL(18,3), which would silently round money,
- * so NUMERIC is spelt out with BigQuery's precision and scale.
- * @type {Record<Dialect, Record<LogicalType, string>>}
- */
-const TYPE_NAMES = {
-  bigquery: {
+/** The base dialect: GoogleSQL, as BigQuery runs it. Every helper is written here, once. */
+class GoogleSqlDialect {
+  /** The name the Dataform var `dialect` gives this warehouse. */
+  dialect = "bigquery";
+
+  /**
+   * Type names of the logical types.
+   * @type {TypeNames}
+   */
+  types = Object.freeze({
     string: "STRING",
     int64: "INT64",
     numeric: "NUMERIC",
@@ -29,59 +39,16 @@ const TYPE_NAMES = {
     date: "DATE",
     datetime: "DATETIME",
     timestamp: "TIMESTAMP",
-  },
-  duckdb: {
-    string: "VARCHAR",
-    int64: "BIGINT",
-    numeric: "DECIMAL(38, 9)",
-    float64: "DOUBLE",
-    bool: "BOOLEAN",
-    date: "DATE",
-    datetime: "TIMESTAMP",
-    // An instant, kept in UTC: DuckDB's TIMESTAMP holds it as BigQuery's TIMESTAMP does, without a zone.
-    timestamp: "TIMESTAMP",
-  },
-};
-
-/** Stands in for NULL inside surrogate keys, so that NULL and '' hash differently. */
-const NULL_MARKER = "'~null~'";
-
-/**
- * @param {unknown} value
- * @returns {Dialect}
- */
-function parseDialect(value) {
-  const dialect = value === undefined || value === "" ? "bigquery" : value;
-  if (dialect !== "bigquery" && dialect !== "duckdb") {
-    throw new Error(
-      `Unknown dialect ${JSON.stringify(value)}: set the Dataform var "dialect" to one of ${DIALECTS.join(", ")}.`
-    );
-  }
-  return dialect;
-}
-
-/**
- * The SQL helpers for one dialect. Exported for unit tests and tools; models use the module's
- * top-level functions, bound to the compile's dialect.
- * @param {Dialect} dialect
- */
-function forDialect(dialect) {
-  const bigquery = parseDialect(dialect) === "bigquery";
-  const types = TYPE_NAMES[dialect];
+  });
 
   /**
    * CAST that yields NULL instead of failing.
    * @param {string} expression
    * @param {string} typeName a name from `types`
+   * @returns {string}
    */
-  function safeCast(expression, typeName) {
-    if (bigquery) return `SAFE_CAST(${expression} AS ${typeName})`;
-    if (typeName === types.numeric) {
-      // DuckDB parses text into DECIMAL(38, 9) (128-bit) about 25 times slower than into
-      // DECIMAL(18, 9); the wide parse runs only for the rare values too big for the narrow one.
-      return `COALESCE(CAST(TRY_CAST(${expression} AS DECIMAL(18, 9)) AS ${typeName}), TRY_CAST(${expression} AS ${typeName}))`;
-    }
-    return `TRY_CAST(${expression} AS ${typeName})`;
+  safeCast(expression, typeName) {
+    return `SAFE_CAST(${expression} AS ${typeName})`;
   }
 
   /**
@@ -90,66 +57,69 @@ function forDialect(dialect) {
    * engines accept with or without zero padding when parsing.
    * @param {string} expression
    * @param {readonly string[]} formats
+   * @returns {string}
    */
-  function parseDatetime(expression, formats) {
-    if (formats.length === 0) throw new Error("parseDatetime needs at least one format");
-    if (bigquery) {
-      const attempts = formats.map((format) => `SAFE.PARSE_DATETIME('${format}', ${expression})`);
-      return attempts.length === 1 ? String(attempts[0]) : `COALESCE(${attempts.join(", ")})`;
-    }
-    const list = formats.map((format) => `'${format}'`).join(", ");
-    return `CAST(TRY_STRPTIME(${expression}, [${list}]) AS TIMESTAMP)`;
+  parseDatetime(expression, formats) {
+    requireSome(formats, "parseDatetime needs at least one format");
+    const attempts = formats.map((format) => `SAFE.PARSE_DATETIME('${format}', ${expression})`);
+    return attempts.length === 1 ? String(attempts[0]) : `COALESCE(${attempts.join(", ")})`;
   }
 
   /**
    * Whole days from `earlier` to `later` (DATE expressions); positive when later is after earlier.
    * @param {string} later
    * @param {string} earlier
+   * @returns {string}
    */
-  function dateDiffDays(later, earlier) {
-    return bigquery ? `DATE_DIFF(${later}, ${earlier}, DAY)` : `DATE_DIFF('day', ${earlier}, ${later})`;
+  dateDiffDays(later, earlier) {
+    return `DATE_DIFF(${later}, ${earlier}, DAY)`;
   }
 
   /**
    * A DATE plus a whole number of days.
    * @param {string} date
    * @param {number | string} days
+   * @returns {string}
    */
-  function dateAddDays(date, days) {
-    return bigquery ? `DATE_ADD(${date}, INTERVAL ${days} DAY)` : `CAST(${date} + INTERVAL (${days}) DAY AS DATE)`;
+  dateAddDays(date, days) {
+    return `DATE_ADD(${date}, INTERVAL ${days} DAY)`;
   }
 
   /**
    * First day of the DATE's calendar month, as a DATE.
    * @param {string} date
+   * @returns {string}
    */
-  function monthStart(date) {
-    return bigquery ? `DATE_TRUNC(${date}, MONTH)` : `CAST(DATE_TRUNC('month', ${date}) AS DATE)`;
+  monthStart(date) {
+    return `DATE_TRUNC(${date}, MONTH)`;
   }
 
   /**
    * Formats a DATE with strftime codes (`%B` month name, `%A` day name), in English on both engines.
    * @param {string} date
    * @param {string} format
+   * @returns {string}
    */
-  function formatDate(date, format) {
-    return bigquery ? `FORMAT_DATE('${format}', ${date})` : `STRFTIME(${date}, '${format}')`;
+  formatDate(date, format) {
+    return `FORMAT_DATE('${format}', ${date})`;
   }
 
   /**
    * ISO 8601 week number (weeks start on Monday; week 1 holds the year's first Thursday).
    * @param {string} date
+   * @returns {string}
    */
-  function isoWeek(date) {
-    return bigquery ? `EXTRACT(ISOWEEK FROM ${date})` : `EXTRACT(WEEK FROM ${date})`;
+  isoWeek(date) {
+    return `EXTRACT(ISOWEEK FROM ${date})`;
   }
 
   /**
    * ISO day of week: Monday = 1 ... Sunday = 7. (BigQuery's DAYOFWEEK counts from Sunday = 1.)
    * @param {string} date
+   * @returns {string}
    */
-  function isoDayOfWeek(date) {
-    return bigquery ? `MOD(EXTRACT(DAYOFWEEK FROM ${date}) + 5, 7) + 1` : `ISODOW(${date})`;
+  isoDayOfWeek(date) {
+    return `MOD(EXTRACT(DAYOFWEEK FROM ${date}) + 5, 7) + 1`;
   }
 
   /**
@@ -158,11 +128,10 @@ function forDialect(dialect) {
    * @param {string} first
    * @param {string} last
    * @param {string} [alias]
+   * @returns {string}
    */
-  function dateSpine(first, last, alias = "date_day") {
-    return bigquery
-      ? `SELECT ${alias} FROM UNNEST(GENERATE_DATE_ARRAY(${first}, ${last})) AS ${alias}`
-      : `SELECT CAST(UNNEST(GENERATE_SERIES(CAST(${first} AS TIMESTAMP), CAST(${last} AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS ${alias}`;
+  dateSpine(first, last, alias = "date_day") {
+    return `SELECT ${alias} FROM UNNEST(GENERATE_DATE_ARRAY(${first}, ${last})) AS ${alias}`;
   }
 
   /**
@@ -170,55 +139,62 @@ function forDialect(dialect) {
    * contain a single quote.
    * @param {string} expression
    * @param {string} pattern
+   * @returns {string}
    */
-  function regexpContains(expression, pattern) {
+  regexpContains(expression, pattern) {
     if (pattern.includes("'")) throw new Error(`regexpContains: pattern ${pattern} contains a single quote`);
-    return bigquery ? `REGEXP_CONTAINS(${expression}, r'${pattern}')` : `REGEXP_MATCHES(${expression}, '${pattern}')`;
+    return `REGEXP_CONTAINS(${expression}, r'${pattern}')`;
   }
 
   /**
    * Lower-case hexadecimal MD5 of a STRING expression, identical on both engines.
    * @param {string} expression
+   * @returns {string}
    */
-  function md5Hex(expression) {
-    return bigquery ? `TO_HEX(MD5(${expression}))` : `MD5(${expression})`;
+  md5Hex(expression) {
+    return `TO_HEX(MD5(${expression}))`;
+  }
+
+  /**
+   * The one-character STRING holding ASCII 31, the unit separator: it cannot occur in the data,
+   * so values joined by it cannot run into each other.
+   * @returns {string}
+   */
+  unitSeparator() {
+    return "CODE_POINTS_TO_STRING([31])";
   }
 
   /**
    * A stable key from several STRING or INT64 expressions: the MD5 of their text joined by the
-   * ASCII unit separator, NULLs marked. Identical on both engines for strings and integers (other
+   * unit separator, NULLs marked. Identical on both engines for strings and integers (other
    * types print differently, so cast them to STRING in a form you control first).
    * @param {readonly string[]} expressions
+   * @returns {string}
    */
-  function surrogateKey(expressions) {
-    if (expressions.length === 0) throw new Error("surrogateKey needs at least one expression");
-    const separator = bigquery ? "CODE_POINTS_TO_STRING([31])" : "CHR(31)";
-    const parts = expressions.map((expression) => `COALESCE(CAST(${expression} AS ${types.string}), ${NULL_MARKER})`);
-    return md5Hex(`CONCAT(${parts.join(`, ${separator}, `)})`);
+  surrogateKey(expressions) {
+    requireSome(expressions, "surrogateKey needs at least one expression");
+    const parts = expressions.map((expression) => `COALESCE(CAST(${expression} AS ${this.types.string}), ${NULL_MARKER})`);
+    return this.md5Hex(`CONCAT(${parts.join(`, ${this.unitSeparator()}, `)})`);
   }
 
   /**
-   * A SQL string literal. Quotes are escaped as each engine expects (BigQuery: backslash; DuckDB:
-   * doubled quote), which is why segment names such as "Can't Lose Them" go through here.
+   * A SQL string literal, its quotes escaped as the engine expects (BigQuery: backslash), which is
+   * why segment names such as "Can't Lose Them" go through here.
    * @param {string} text
+   * @returns {string}
    */
-  function stringLiteral(text) {
-    return bigquery
-      ? `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`
-      : `'${text.replace(/'/g, "''")}'`;
+  stringLiteral(text) {
+    return `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
   }
 
   /**
    * `numerator / denominator` as NUMERIC (9 decimal places), NULL when the denominator is 0 or NULL.
-   * DuckDB divides decimals in floating point; casting the quotient back to DECIMAL(38, 9) gives the
-   * same digits as BigQuery's NUMERIC division for any amount this project handles.
    * @param {string} numerator
    * @param {string} denominator
+   * @returns {string}
    */
-  function numericDivide(numerator, denominator) {
-    return bigquery
-      ? `SAFE_DIVIDE(${numerator}, ${denominator})`
-      : `CAST(${numerator} / NULLIF(${denominator}, 0) AS ${types.numeric})`;
+  numericDivide(numerator, denominator) {
+    return `SAFE_DIVIDE(${numerator}, ${denominator})`;
   }
 
   /**
@@ -226,50 +202,201 @@ function forDialect(dialect) {
    * shares, never for money.
    * @param {string} numerator
    * @param {string} denominator
+   * @returns {string}
    */
-  function floatDivide(numerator, denominator) {
-    return `CAST(${numerator} AS ${types.float64}) / NULLIF(${denominator}, 0)`;
+  floatDivide(numerator, denominator) {
+    return `CAST(${numerator} AS ${this.types.float64}) / NULLIF(${denominator}, 0)`;
   }
 
   /**
-   * SUM of an INT64 expression, as INT64 on both engines: DuckDB widens the SUM of a BIGINT to
-   * HUGEINT (128 bits), which clients read differently, so it is cast back; like BigQuery, a sum
-   * beyond INT64 then fails instead of passing silently.
+   * SUM of an INT64 expression, as INT64 (a sum beyond INT64 fails instead of passing silently).
    * @param {string} expression
+   * @returns {string}
    */
-  function sumInt64(expression) {
-    return bigquery ? `SUM(${expression})` : `CAST(SUM(${expression}) AS ${types.int64})`;
+  sumInt64(expression) {
+    return `SUM(${expression})`;
   }
 
   /**
    * The integer YYYYMMDD key of a DATE, as used by dim_dates.date_key.
    * @param {string} date
+   * @returns {string}
    */
-  function dateKey(date) {
+  dateKey(date) {
     return `(EXTRACT(YEAR FROM ${date}) * 10000 + EXTRACT(MONTH FROM ${date}) * 100 + EXTRACT(DAY FROM ${date}))`;
   }
+}
 
-  return Object.freeze({
-    dialect,
-    types: Object.freeze({ ...types }),
-    safeCast,
-    parseDatetime,
-    dateDiffDays,
-    dateAddDays,
-    monthStart,
-    formatDate,
-    isoWeek,
-    isoDayOfWeek,
-    dateSpine,
-    regexpContains,
-    md5Hex,
-    surrogateKey,
-    stringLiteral,
-    numericDivide,
-    floatDivide,
-    sumInt64,
-    dateKey,
+/** DuckDB, for the local runner: only what it spells differently from GoogleSQL. */
+class DuckDbDialect extends GoogleSqlDialect {
+  /** @override */
+  dialect = "duckdb";
+
+  /**
+   * DuckDB's bare NUMERIC is DECIMAL(18,3), which would silently round money, so NUMERIC is spelt
+   * out with BigQuery's precision and scale.
+   * @override
+   * @type {TypeNames}
+   */
+  types = Object.freeze({
+    ...new GoogleSqlDialect().types,
+    string: "VARCHAR",
+    int64: "BIGINT",
+    numeric: "DECIMAL(38, 9)",
+    float64: "DOUBLE",
+    bool: "BOOLEAN",
+    datetime: "TIMESTAMP",
+    // An instant, kept in UTC: DuckDB's TIMESTAMP holds it as BigQuery's TIMESTAMP does, without a zone.
+    timestamp: "TIMESTAMP",
   });
+
+  /** @override @param {string} expression @param {string} typeName */
+  safeCast(expression, typeName) {
+    if (typeName === this.types.numeric) {
+      // DuckDB parses text into DECIMAL(38, 9) (128-bit) about 25 times slower than into
+      // DECIMAL(18, 9); the wide parse runs only for the rare values too big for the narrow one.
+      return `COALESCE(CAST(TRY_CAST(${expression} AS DECIMAL(18, 9)) AS ${typeName}), TRY_CAST(${expression} AS ${typeName}))`;
+    }
+    return `TRY_CAST(${expression} AS ${typeName})`;
+  }
+
+  /** @override @param {string} expression @param {readonly string[]} formats */
+  parseDatetime(expression, formats) {
+    requireSome(formats, "parseDatetime needs at least one format");
+    const list = formats.map((format) => `'${format}'`).join(", ");
+    return `CAST(TRY_STRPTIME(${expression}, [${list}]) AS TIMESTAMP)`;
+  }
+
+  /** @override @param {string} later @param {string} earlier */
+  dateDiffDays(later, earlier) {
+    return `DATE_DIFF('day', ${earlier}, ${later})`;
+  }
+
+  /** @override @param {string} date @param {number | string} days */
+  dateAddDays(date, days) {
+    return `CAST(${date} + INTERVAL (${days}) DAY AS DATE)`;
+  }
+
+  /** @override @param {string} date */
+  monthStart(date) {
+    return `CAST(DATE_TRUNC('month', ${date}) AS DATE)`;
+  }
+
+  /** @override @param {string} date @param {string} format */
+  formatDate(date, format) {
+    return `STRFTIME(${date}, '${format}')`;
+  }
+
+  /** DuckDB's WEEK is the ISO week. @override @param {string} date */
+  isoWeek(date) {
+    return `EXTRACT(WEEK FROM ${date})`;
+  }
+
+  /** @override @param {string} date */
+  isoDayOfWeek(date) {
+    return `ISODOW(${date})`;
+  }
+
+  /** @override @param {string} first @param {string} last @param {string} [alias] */
+  dateSpine(first, last, alias = "date_day") {
+    return `SELECT CAST(UNNEST(GENERATE_SERIES(CAST(${first} AS TIMESTAMP), CAST(${last} AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS ${alias}`;
+  }
+
+  /** @override @param {string} expression @param {string} pattern */
+  regexpContains(expression, pattern) {
+    if (pattern.includes("'")) throw new Error(`regexpContains: pattern ${pattern} contains a single quote`);
+    return `REGEXP_MATCHES(${expression}, '${pattern}')`;
+  }
+
+  /** DuckDB's MD5 is already lower-case hex. @override @param {string} expression */
+  md5Hex(expression) {
+    return `MD5(${expression})`;
+  }
+
+  /** @override */
+  unitSeparator() {
+    return "CHR(31)";
+  }
+
+  /** DuckDB escapes a quote by doubling it. @override @param {string} text */
+  stringLiteral(text) {
+    return `'${text.replace(/'/g, "''")}'`;
+  }
+
+  /**
+   * DuckDB divides decimals in floating point; casting the quotient back to DECIMAL(38, 9) gives the
+   * same digits as BigQuery's NUMERIC division for any amount this project handles.
+   * @override @param {string} numerator @param {string} denominator
+   */
+  numericDivide(numerator, denominator) {
+    return `CAST(${numerator} / NULLIF(${denominator}, 0) AS ${this.types.numeric})`;
+  }
+
+  /**
+   * DuckDB widens the SUM of a BIGINT to HUGEINT (128 bits), which clients read differently, so it
+   * is cast back; like BigQuery, a sum beyond INT64 then fails.
+   * @override @param {string} expression
+   */
+  sumInt64(expression) {
+    return `CAST(SUM(${expression}) AS ${this.types.int64})`;
+  }
+}
+
+/** The warehouses the Dataform var `dialect` can name. */
+const DIALECT_CLASSES = Object.freeze({ bigquery: GoogleSqlDialect, duckdb: DuckDbDialect });
+
+/** @type {readonly Dialect[]} */
+const DIALECTS = Object.freeze(/** @type {Dialect[]} */ (Object.keys(DIALECT_CLASSES)));
+
+/**
+ * @param {readonly unknown[]} list
+ * @param {string} message
+ */
+function requireSome(list, message) {
+  if (list.length === 0) throw new Error(message);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {Dialect}
+ */
+function parseDialect(value) {
+  const dialect = value === undefined || value === "" ? "bigquery" : value;
+  if (typeof dialect !== "string" || !Object.prototype.hasOwnProperty.call(DIALECT_CLASSES, dialect)) {
+    throw new Error(
+      `Unknown dialect ${JSON.stringify(value)}: set the Dataform var "dialect" to one of ${DIALECTS.join(", ")}.`
+    );
+  }
+  return /** @type {Dialect} */ (dialect);
+}
+
+/**
+ * The helpers of a dialect as a frozen object of plain functions, each bound to the dialect, so
+ * models can call `sql.safeCast(...)` on the module and pass helpers around. Every helper of the
+ * prototype chain is bound: the ones the dialect overrides and the ones it inherits from the base.
+ * @template {GoogleSqlDialect} D
+ * @param {D} dialect
+ * @returns {Readonly<D>}
+ */
+function bindDialect(dialect) {
+  /** @type {Record<string, unknown>} */
+  const helpers = { dialect: dialect.dialect, types: Object.freeze({ ...dialect.types }) };
+  for (let prototype = Object.getPrototypeOf(dialect); prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      if (name === "constructor" || name in helpers) continue;
+      helpers[name] = prototype[name].bind(dialect);
+    }
+  }
+  return /** @type {Readonly<D>} */ (Object.freeze(helpers));
+}
+
+/**
+ * The SQL helpers for one dialect. Exported for unit tests and tools; models use the module's
+ * top-level functions, bound to the compile's dialect.
+ * @param {Dialect} dialect
+ */
+function forDialect(dialect) {
+  return bindDialect(new DIALECT_CLASSES[parseDialect(dialect)]());
 }
 
 /**
@@ -282,4 +409,4 @@ function compileDialect() {
   return parseDialect(vars ? vars.dialect : undefined);
 }
 
-module.exports = { ...forDialect(compileDialect()), DIALECTS, forDialect, parseDialect };
+module.exports = { ...forDialect(compileDialect()), DIALECTS, forDialect, parseDialect, bindDialect, GoogleSqlDialect, DuckDbDialect };

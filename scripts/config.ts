@@ -18,6 +18,11 @@ export interface ProjectConfig {
   /** Object prefix of the raw exports in the bucket (var gcs_prefix; ECOM_GCS_PREFIX). */
   prefix: string;
   datasets: Datasets;
+  /**
+   * The custom service account scheduled workflows run as (var dataform_service_account;
+   * ECOM_DATAFORM_SERVICE_ACCOUNT); undefined when not set. Dataform's strict act-as mode needs one.
+   */
+  serviceAccount?: string;
   /** Where Google Cloud clients send requests instead of Google's (ECOM_GCP_API_ENDPOINT): a local stand-in for tests. */
   apiEndpoint?: string;
 }
@@ -44,6 +49,7 @@ export interface ConfigOverrides {
   location?: string;
   bucket?: string;
   prefix?: string;
+  serviceAccount?: string;
   apiEndpoint?: string;
 }
 
@@ -80,6 +86,8 @@ export function loadProjectConfig(
       assertions: typeof settings.defaultAssertionDataset === "string" ? settings.defaultAssertionDataset : DATASETS.assertions,
     },
   };
+  const serviceAccount = pick(overrides.serviceAccount, "ECOM_DATAFORM_SERVICE_ACCOUNT", vars.dataform_service_account);
+  if (serviceAccount) config.serviceAccount = serviceAccount;
   const apiEndpoint = overrides.apiEndpoint ?? (env.ECOM_GCP_API_ENDPOINT || undefined);
   if (apiEndpoint) config.apiEndpoint = apiEndpoint;
   return config;

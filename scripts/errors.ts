@@ -19,14 +19,20 @@ export class LoadError extends EcomError {}
 /** `dataform compile` failed or produced a graph with errors. */
 export class CompileError extends EcomError {}
 
-/** The description of an error and of each of its causes, one per line, for printing. */
+/**
+ * A Google Cloud API or its credentials failed. Its message is one line that already says what the
+ * cause said and what to do, so it is printed alone; the client library's error stays as `cause`.
+ */
+export class CloudError extends EcomError {}
+
+/** The description of an error and of each of its causes, one per line, for printing (a CloudError's alone). */
 export function describeError(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 5; depth += 1) {
     if (current instanceof Error) {
       lines.push(depth === 0 ? current.message : `caused by: ${current.message}`);
-      current = current.cause;
+      current = current instanceof CloudError ? undefined : current.cause;
     } else {
       lines.push(depth === 0 ? String(current) : `caused by: ${String(current)}`);
       current = undefined;

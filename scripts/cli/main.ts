@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { runBenchmark, runIncrementalBenchmark } from "../bench";
 import { createBigQuery } from "../cloud/bigquery-loader";
 import { createStorage } from "../cloud/gcs";
-import { resolveScheduleSettings, runSchedule, type ScheduleFlags } from "../cloud/schedule";
+import { resolveCompileSettings, resolveScheduleSettings, runCompile, runSchedule, type ScheduleFlags } from "../cloud/schedule";
 import { runSetup } from "../cloud/setup";
 import { loadProjectConfig } from "../config";
 import { lookerStudioLink } from "../dashboard/looker-link";
@@ -250,7 +250,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .command("setup")
       .description("Create the raw-files bucket and the five datasets when missing; print the IAM roles Dataform needs.")
       .option("--dry-run", "read only: print what exists and what would be created", false)
-      .option("--service-account <email>", "workflows run as this account instead of the Dataform service agent")
+      .option("--service-account <email>", "the account workflows run as (default: the var dataform_service_account, or ECOM_DATAFORM_SERVICE_ACCOUNT)")
   ).action(async (options: CloudFlags & { dryRun: boolean; serviceAccount?: string }) => {
     const config = cloudConfig(options);
     await runSetup({
@@ -275,11 +275,23 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .option("--time-zone <tz>", 'time zone of both schedules (default "Etc/UTC")')
       .option("--tags <tags...>", "run only the actions with these tags (default: all)")
       .option("--include-deps", "also run the dependencies of the tagged actions")
-      .option("--service-account <email>", "run the workflow as this service account")
-      .option("--dry-run", "read only: print what would be created or updated", false)
+      .option("--service-account <email>", "the custom service account the workflow runs as (default: the var dataform_service_account, or ECOM_DATAFORM_SERVICE_ACCOUNT); required")
+      .option("--resume", "resume a configuration paused in the console (default: report it and leave it paused)")
+      .option("--dry-run", "read only: print what would be created, updated and compiled", false)
   ).action(async (options: CloudFlags & ScheduleFlags & { dryRun: boolean }) => {
     const config = cloudConfig(options);
     await runSchedule({ config, settings: resolveScheduleSettings(config, options), dryRun: options.dryRun, output });
+  });
+  cloudOptions(
+    gcp
+      .command("compile")
+      .description("Have Google's Dataform compile a branch, tag or commit with the release's settings; fail on its compilation errors (a CI gate).")
+      .option("--repository <id>", "Dataform repository id (default: ECOM_DATAFORM_REPOSITORY)")
+      .option("--region <name>", "Dataform region (default: ECOM_DATAFORM_REGION, else from the location)")
+      .option("--git-commitish <ref>", 'branch, tag or commit to compile, pushed to the connected git repository (default "main")')
+  ).action(async (options: CloudFlags & { repository?: string; region?: string; gitCommitish?: string }) => {
+    const config = cloudConfig(options);
+    await runCompile({ config, settings: resolveCompileSettings(config, options), output });
   });
 
   program

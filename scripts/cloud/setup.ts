@@ -2,7 +2,8 @@ import type { BigQuery, DatasetResource } from "@google-cloud/bigquery";
 import type { Storage } from "@google-cloud/storage";
 import { formatTable, type Output } from "../cli/output";
 import { requireCloudSettings, type Datasets, type ProjectConfig } from "../config";
-import { EcomError, UsageError } from "../errors";
+import { CloudError, UsageError } from "../errors";
+import { cloudFailure, isNotFound, requireCredentials } from "./cloud-errors";
 import { apiErrorCode, describeApiError } from "./gcs";
 
 /**
@@ -35,7 +36,7 @@ export interface SetupOutcome extends SetupStep {
 }
 
 /** A failure talking to Cloud Storage or BigQuery while planning or applying setup. */
-export class SetupError extends EcomError {}
+export class SetupError extends CloudError {}
 
 /** Why each dataset exists, shown in the BigQuery console as its description. */
 const DATASET_DESCRIPTIONS: Record<keyof Datasets, string> = {
@@ -73,7 +74,16 @@ export async function applySetup(config: ProjectConfig, clients: SetupClients, p
       outcomes.push({ ...step, outcome: "existed" });
       continue;
     }
-    const created = step.kind === "bucket" ? await createBucket(config, clients.storage, step.name) : await createDataset(config, clients.bigquery, step.name);
+    let created: boolean;
+    try {
+      created = step.kind === "bucket" ? await createBucket(config, clients.storage, step.name) : await createDataset(config, clients.bigquery, step.name);
+    } catch (error) {
+      if (!(error instanceof CloudError)) throw error;
+      // Buckets and datasets are not deleted to take a run back (a mistaken delete loses data): say what exists.
+      const done = outcomes.filter((outcome) => outcome.outcome === "created").map((outcome) => `${outcome.kind} ${outcome.name}`);
+      const outcome = done.length === 0 ? "Nothing was created." : `Created before it: ${done.join(", ")}; once fixed, run it again: it creates only what is missing.`;
+      throw new SetupError(`${error.message} ${outcome}`, { cause: error.cause ?? error });
+    }
     outcomes.push({ ...step, outcome: created ? "created" : "existed" });
   }
   return outcomes;
@@ -92,6 +102,8 @@ export interface RunSetupOptions {
 /** The whole command: plan, print, apply unless a dry run, then print the IAM roles to grant. */
 export async function runSetup(options: RunSetupOptions): Promise<SetupStep[]> {
   const { config, output } = options;
+  requireCloudSettings(config, ["projectId", "bucket"]);
+  await requireCredentials(config);
   const plan = await planSetup(config, options.clients);
   const toCreate = plan.filter((step) => step.action === "create").length;
   output.result(`Google Cloud setup for project ${config.projectId} (${config.location})${options.dryRun ? ", dry run" : ""}:`);
@@ -119,21 +131,23 @@ export function formatPlan(plan: SetupStep[]): string[] {
 
 // ---- IAM ----
 
-/** One role the workflows' service account needs, where, and why. */
+/** One role someone needs for the scheduled runs, on what, and why. */
 export interface RequiredRole {
   role: string;
   title: string;
-  /** What the role is granted on: the project, each dataset, or the bucket. */
+  /** Who gets it: the workflows' service account, Dataform's service agent, or whoever runs `ecom gcp schedule`. */
+  grantee: "service account" | "service agent" | "you";
+  /** What the role is granted on: the project, each dataset, the bucket, or the service account. */
   scope: "project" | "dataset" | "bucket" | "service-account";
   /** The resources it is granted on (project id, dataset ids, gs://bucket, service account email). */
   resources: string[];
   why: string;
-  /** Shell commands granting it, one per resource, using $DATAFORM_SA (see ROLE_PREAMBLE). */
+  /** Shell commands granting it, one per resource, using the variables of ROLE_VARIABLES. */
   commands: string[];
 }
 
 export interface RoleOptions {
-  /** A custom service account set on the workflow configuration: it gets the roles instead. */
+  /** The custom service account the workflows run as (default: a suggested dataform-runner@PROJECT). */
   serviceAccount?: string;
   /** True when actions use a BigQuery connection (BigLake tables, remote functions): this project's do not. */
   usesConnection?: boolean;
@@ -141,18 +155,28 @@ export interface RoleOptions {
 
 /** The Dataform service agent, as the Dataform docs name it; the project number is a shell variable. */
 export const DATAFORM_SERVICE_AGENT = "service-${PROJECT_NUMBER}@gcp-sa-dataform.iam.gserviceaccount.com";
+/** The service account to create when none is configured. */
+export const SUGGESTED_SERVICE_ACCOUNT_ID = "dataform-runner";
+
+/** The workflows' service account: the one given, or the suggested dataform-runner of the project. */
+export function workflowServiceAccount(config: ProjectConfig, options: RoleOptions = {}): string {
+  return options.serviceAccount ?? config.serviceAccount ?? `${SUGGESTED_SERVICE_ACCOUNT_ID}@${config.projectId}.iam.gserviceaccount.com`;
+}
 
 /**
- * The IAM roles workflow invocations need. Dataform runs them as its service agent (or as the
- * workflow configuration's service account), which starts with no BigQuery or Storage access.
+ * The IAM roles scheduled runs need under strict act-as mode: the custom service account the
+ * workflows run as reads and writes the data; Dataform's service agent mints its tokens; whoever
+ * creates or updates the configurations may act as it and manage the repository.
  */
 export function requiredRoles(config: ProjectConfig, options: RoleOptions = {}): RequiredRole[] {
-  const member = '"serviceAccount:${DATAFORM_SA}"';
+  const member = '"serviceAccount:${WORKFLOW_SA}"';
   const project = config.projectId;
+  const account = workflowServiceAccount(config, options);
   const roles: RequiredRole[] = [
     {
       role: "roles/bigquery.jobUser",
       title: "BigQuery Job User",
+      grantee: "service account",
       scope: "project",
       resources: [project],
       why: "every action runs as a BigQuery query job billed to the project, and creating jobs needs this role on the project.",
@@ -161,6 +185,7 @@ export function requiredRoles(config: ProjectConfig, options: RoleOptions = {}):
     {
       role: "roles/bigquery.dataEditor",
       title: "BigQuery Data Editor",
+      grantee: "service account",
       scope: "dataset",
       resources: datasetNames(config),
       why: "actions create, replace and merge into tables and views of the five datasets; granted on those datasets only, not the whole project.",
@@ -168,12 +193,13 @@ export function requiredRoles(config: ProjectConfig, options: RoleOptions = {}):
       commands: datasetNames(config).map(
         (dataset) =>
           `bq query --project_id=${project} --location=${config.location} --nouse_legacy_sql ` +
-          `"GRANT \\\`roles/bigquery.dataEditor\\\` ON SCHEMA \\\`${project}.${dataset}\\\` TO 'serviceAccount:\${DATAFORM_SA}'"`
+          `"GRANT \\\`roles/bigquery.dataEditor\\\` ON SCHEMA \\\`${project}.${dataset}\\\` TO 'serviceAccount:\${WORKFLOW_SA}'"`
       ),
     },
     {
       role: "roles/storage.objectViewer",
       title: "Storage Object Viewer",
+      grantee: "service account",
       scope: "bucket",
       resources: [`gs://${config.bucket}`],
       why: "scheduled ingestion (the ingest_raw_sales operation) reads the raw CSV exports through an external table, with the caller's own access to the bucket.",
@@ -184,48 +210,90 @@ export function requiredRoles(config: ProjectConfig, options: RoleOptions = {}):
     roles.push({
       role: "roles/bigquery.connectionUser",
       title: "BigQuery Connection User",
+      grantee: "service account",
       scope: "project",
       resources: [project],
       why: "actions read through a BigQuery connection (BigLake tables or remote functions), which needs permission to use the connection.",
       commands: [`gcloud projects add-iam-policy-binding ${project} --member=${member} --role=roles/bigquery.connectionUser --condition=None`],
     });
   }
-  if (options.serviceAccount) {
-    roles.push({
+  roles.push(
+    {
       role: "roles/iam.serviceAccountTokenCreator",
       title: "Service Account Token Creator",
+      grantee: "service agent",
       scope: "service-account",
-      resources: [options.serviceAccount],
-      why: "the Dataform service agent must be able to act as the workflow configuration's service account.",
+      resources: [account],
+      why: "Dataform's service agent starts each run by creating a token of the workflows' service account.",
       commands: [
-        `gcloud iam service-accounts add-iam-policy-binding ${options.serviceAccount} --project=${project} ` +
+        `gcloud iam service-accounts add-iam-policy-binding ${account} --project=${project} ` +
           `--member="serviceAccount:${DATAFORM_SERVICE_AGENT}" --role=roles/iam.serviceAccountTokenCreator`,
       ],
-    });
-  }
+    },
+    {
+      role: "roles/iam.serviceAccountUser",
+      title: "Service Account User",
+      grantee: "you",
+      scope: "service-account",
+      resources: [account],
+      why: "strict act-as mode: creating or updating a workflow configuration that runs as the account, or a release configuration used by one, needs iam.serviceAccounts.actAs on it.",
+      commands: [`gcloud iam service-accounts add-iam-policy-binding ${account} --project=${project} --member="user:\${YOU}" --role=roles/iam.serviceAccountUser`],
+    },
+    {
+      role: "roles/dataform.editor",
+      title: "Dataform Editor",
+      grantee: "you",
+      scope: "project",
+      resources: [project],
+      why: "`ecom gcp schedule` and `ecom gcp compile` create and update release and workflow configurations and compilation results in the repository.",
+      commands: [`gcloud projects add-iam-policy-binding ${project} --member="user:\${YOU}" --role=roles/dataform.editor --condition=None`],
+    }
+  );
   return roles;
 }
 
-/** The roles as printed after setup: the principal, each role with its reason, and the commands to run. */
+/**
+ * The roles as printed after setup, step by step: create the account, let it run the pipeline, let
+ * Dataform's service agent act as it, let yourself attach it; each role with its reason, then the
+ * commands, ready to paste.
+ */
 export function formatRoles(config: ProjectConfig, options: RoleOptions = {}): string[] {
-  const principal = options.serviceAccount ?? DATAFORM_SERVICE_AGENT;
+  const account = workflowServiceAccount(config, options);
+  const configured = options.serviceAccount ?? config.serviceAccount;
+  const roles = requiredRoles(config, options);
   const lines = [
-    `IAM roles for the account Dataform runs workflows as (${principal}):`,
+    `IAM: scheduled workflows run as the service account ${account} (Dataform's strict act-as mode requires a custom one).`,
+    ...(configured
+      ? []
+      : ["No service account is configured yet: this uses the suggested one. Set the var dataform_service_account in workflow_settings.yaml (or ECOM_DATAFORM_SERVICE_ACCOUNT) to it."]),
+    "Run these as a project owner or IAM admin:",
+    "",
+    `  PROJECT_NUMBER="$(gcloud projects describe ${config.projectId} --format='value(projectNumber)')"`,
+    `  WORKFLOW_SA="${account}"`,
+    `  YOU="$(gcloud config get-value account)"   # or the email of whoever runs \`ecom gcp schedule\``,
+    "",
+    "1. Create the service account (skip if it exists):",
+    `  gcloud iam service-accounts create ${account.slice(0, account.indexOf("@"))} --project=${config.projectId} --display-name="Dataform scheduled workflows"`,
     "",
   ];
-  for (const role of requiredRoles(config, options)) lines.push(`  ${role.title} (${role.role}) on ${describeScope(role)}: ${role.why}`);
-  if (!options.usesConnection) {
-    lines.push(
-      "  BigQuery Connection User (roles/bigquery.connectionUser): not needed, no action uses a BigQuery connection (the external table over the bucket needs none); grant it if you add BigLake tables or remote functions."
-    );
-  }
-  lines.push("", "Grant them (as a project owner or IAM admin) with:", "");
-  lines.push(`  PROJECT_NUMBER="$(gcloud projects describe ${config.projectId} --format='value(projectNumber)')"`);
-  lines.push(`  DATAFORM_SA="${principal}"`);
-  for (const role of requiredRoles(config, options)) for (const command of role.commands) lines.push(`  ${command}`);
+  const step = (title: string, grantee: RequiredRole["grantee"], notes: string[] = []) => {
+    lines.push(title);
+    for (const role of roles.filter((candidate) => candidate.grantee === grantee)) lines.push(`  - ${role.title} (${role.role}) on ${describeScope(role)}: ${role.why}`);
+    for (const note of notes) lines.push(`  - ${note}`);
+    for (const role of roles.filter((candidate) => candidate.grantee === grantee)) for (const command of role.commands) lines.push(`  ${command}`);
+    lines.push("");
+  };
+  step(
+    "2. Let the service account run the pipeline:",
+    "service account",
+    options.usesConnection
+      ? []
+      : ["BigQuery Connection User (roles/bigquery.connectionUser): not needed, no action uses a BigQuery connection (the external table over the bucket needs none); grant it if you add BigLake tables or remote functions."]
+  );
+  step(`3. Let Dataform's service agent (${DATAFORM_SERVICE_AGENT}) act as it:`, "service agent");
+  step("4. Let whoever runs `ecom gcp schedule` attach it and manage the repository:", "you");
   lines.push(
-    "",
-    "The Dataform service agent exists once the project has a Dataform repository (or after",
+    "Dataform's service agent exists once the project has a Dataform repository (or after",
     `\`gcloud beta services identity create --service=dataform.googleapis.com --project=${config.projectId}\`).`
   );
   return lines;
@@ -240,7 +308,7 @@ function describeScope(role: RequiredRole): string {
     case "bucket":
       return `bucket ${role.resources.join(", ")}`;
     case "service-account":
-      return `service account ${role.resources.join(", ")}, for the Dataform service agent`;
+      return `the service account ${role.resources.join(", ")}`;
   }
 }
 
@@ -276,7 +344,7 @@ async function planBucket(config: ProjectConfig, storage: Storage): Promise<Setu
         { cause: error }
       );
     }
-    throw new SetupError(`Cannot read bucket gs://${name} (${describeApiError(error)}). Nothing was created.`, { cause: error });
+    throw cloudFailure(error, `Cannot read bucket gs://${name}`, { permission: "roles/storage.admin on the project", outcome: "Nothing was created." }, SetupError);
   }
 }
 
@@ -286,8 +354,12 @@ async function planDataset(config: ProjectConfig, bigquery: BigQuery, name: stri
     const location = String(metadata.location ?? "");
     return withLocationNote({ action: "exists", kind: "dataset", name, location }, config.location, datasetLocationNote);
   } catch (error) {
-    if (apiErrorCode(error) === 404) return { action: "create", kind: "dataset", name, location: config.location };
-    throw new SetupError(`Cannot read dataset ${config.projectId}.${name} (${describeApiError(error)}). Nothing was created.`, { cause: error });
+    if (isNotFound(error)) return { action: "create", kind: "dataset", name, location: config.location };
+    throw cloudFailure(error, `Cannot read dataset ${config.projectId}.${name}`, {
+      permission: "roles/bigquery.admin (or roles/bigquery.dataOwner) on the project",
+      notFound: `The project ${config.projectId} was not found: check defaultProject, ECOM_GCP_PROJECT or --project.`,
+      outcome: "Nothing was created.",
+    }, SetupError);
   }
 }
 
@@ -325,11 +397,7 @@ async function createBucket(config: ProjectConfig, storage: Storage, name: strin
     return true;
   } catch (error) {
     if (apiErrorCode(error) === 409) return false;
-    throw new SetupError(
-      `Cannot create bucket gs://${name} in ${config.location} (${describeApiError(error)}). ` +
-        "Check that the Cloud Storage API is enabled and that you may create buckets in the project (roles/storage.admin).",
-      { cause: error }
-    );
+    throw cloudFailure(error, `Cannot create bucket gs://${name} in ${config.location}`, { permission: "roles/storage.admin on the project" }, SetupError);
   }
 }
 
@@ -340,11 +408,9 @@ async function createDataset(config: ProjectConfig, bigquery: BigQuery, name: st
     return true;
   } catch (error) {
     if (apiErrorCode(error) === 409) return false;
-    throw new SetupError(
-      `Cannot create dataset ${config.projectId}.${name} in ${config.location} (${describeApiError(error)}). ` +
-        "Check that the BigQuery API is enabled and that you may create datasets (roles/bigquery.dataOwner or roles/bigquery.admin).",
-      { cause: error }
-    );
+    throw cloudFailure(error, `Cannot create dataset ${config.projectId}.${name} in ${config.location}`, {
+      permission: "roles/bigquery.admin (or roles/bigquery.dataOwner) on the project",
+    }, SetupError);
   }
 }
 

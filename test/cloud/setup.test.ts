@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import type { BigQuery } from "@google-cloud/bigquery";
-import type { Storage } from "@google-cloud/storage";
+import { Storage } from "@google-cloud/storage";
 import { RecordingOutput } from "../../scripts/cli/output";
 import { createBigQuery } from "../../scripts/cloud/bigquery-loader";
 import { createStorage } from "../../scripts/cloud/gcs";
@@ -20,12 +20,16 @@ import { FakeGcp } from "../support/fake-gcp";
 class SetupStandIn extends RecordingServer {
   readonly buckets = new Map<string, { location: string; forbidden?: boolean }>();
   readonly datasets = new Map<string, { location: string }>();
+  /** Answered instead of the normal response: the first whose method and path match. */
+  readonly failures: { method: string; path: RegExp; status: number; message: string }[] = [];
 
   static start(): Promise<SetupStandIn> {
     return new SetupStandIn().listen();
   }
 
   protected route(request: Recorded, url: URL, res: http.ServerResponse): void {
+    const failure = this.failures.find((candidate) => candidate.method === request.method && candidate.path.test(url.pathname));
+    if (failure) return sendError(res, failure.status, failure.message);
     const [, service, version, ...rest] = url.pathname.split("/").map(decodeURIComponent);
     if (service === "storage" && version === "v1") return this.storage(request, rest, res);
     if (service === "bigquery" && version === "v2") return this.bigquery(request, rest, res);
@@ -106,6 +110,7 @@ describe("ecom gcp setup (scripts/cloud/setup)", () => {
   beforeEach(() => {
     standIn.buckets.clear();
     standIn.datasets.clear();
+    standIn.failures.length = 0;
     standIn.requests.length = 0;
   });
 
@@ -200,6 +205,36 @@ describe("ecom gcp setup (scripts/cloud/setup)", () => {
       });
     });
 
+    it("permission denied creating a dataset: one line naming the role, and what was created before it", async () => {
+      standIn.failures.push({ method: "POST", path: /\/datasets$/, status: 403, message: "Access Denied: Project shop-analytics: User does not have bigquery.datasets.create permission in project shop-analytics." });
+      const output = new RecordingOutput();
+      await assert.rejects(runSetup({ config, clients, dryRun: false, output }), (error: unknown) => {
+        assert.ok(error instanceof SetupError);
+        assert.equal(
+          error.message,
+          "Cannot create dataset shop-analytics.ecommerce_raw in EU: permission denied (Access Denied: Project shop-analytics: User does not have bigquery.datasets.create permission in project shop-analytics.). " +
+            "The account signed in here needs roles/bigquery.admin (or roles/bigquery.dataOwner) on the project: ask a project owner to grant it. " +
+            "Created before it: bucket shop-raw; once fixed, run it again: it creates only what is missing."
+        );
+        return true;
+      });
+    });
+
+    it("quota exceeded reading: says to wait, and nothing was created", async () => {
+      standIn.failures.push({ method: "GET", path: /\/storage\//, status: 429, message: "The project exceeded the rate limit for CloudStorage." });
+      // The client retries a 429 with backoff before giving up (seconds): this one gives up at once.
+      const storage = new Storage({ projectId: config.projectId, apiEndpoint: standIn.endpoint, useAuthWithCustomEndpoint: false, retryOptions: { autoRetry: false } });
+      await assert.rejects(runSetup({ config, clients: { ...clients, storage }, dryRun: true, output: new RecordingOutput() }), (error: unknown) => {
+        assert.ok(error instanceof SetupError);
+        assert.equal(
+          error.message,
+          "Cannot read bucket gs://shop-raw: quota exceeded (The project exceeded the rate limit for CloudStorage.). Wait a minute and run this again, or ask for more quota in the console (IAM & Admin > Quotas). Nothing was created."
+        );
+        return true;
+      });
+      assert.deepEqual(standIn.lines(), ["GET /storage/v1/b/shop-raw"]);
+    });
+
     it("counts a resource created between the plan and the creation (409) as existing", async () => {
       const plan = await planSetup(config, clients);
       standIn.datasets.set("ecommerce_dwh", { location: "EU" });
@@ -218,42 +253,72 @@ describe("ecom gcp setup (scripts/cloud/setup)", () => {
   });
 
   describe("requiredRoles", () => {
-    it("names Job User on the project, Data Editor on the five datasets and Object Viewer on the bucket, each with a reason", () => {
-      const roles = requiredRoles(config);
+    const RUNNER = "runner@shop-analytics.iam.gserviceaccount.com";
+
+    it("names, for the workflows' service account, Dataform's service agent and you, each role on what and why", () => {
+      const roles = requiredRoles(config, { serviceAccount: RUNNER });
       assert.deepEqual(
-        roles.map((role) => [role.role, role.scope, role.resources]),
+        roles.map((role) => [role.grantee, role.role, role.scope, role.resources]),
         [
-          ["roles/bigquery.jobUser", "project", ["shop-analytics"]],
-          ["roles/bigquery.dataEditor", "dataset", DATASET_IDS],
-          ["roles/storage.objectViewer", "bucket", ["gs://shop-raw"]],
+          ["service account", "roles/bigquery.jobUser", "project", ["shop-analytics"]],
+          ["service account", "roles/bigquery.dataEditor", "dataset", DATASET_IDS],
+          ["service account", "roles/storage.objectViewer", "bucket", ["gs://shop-raw"]],
+          ["service agent", "roles/iam.serviceAccountTokenCreator", "service-account", [RUNNER]],
+          ["you", "roles/iam.serviceAccountUser", "service-account", [RUNNER]],
+          ["you", "roles/dataform.editor", "project", ["shop-analytics"]],
         ]
       );
       for (const role of roles) assert.ok(role.why.length > 20, role.role);
     });
 
-    it("gives the exact gcloud and bq commands for the Dataform service agent, its project number a shell variable", () => {
-      const roles = requiredRoles(config);
+    it("gives the exact gcloud and bq commands, the accounts and the project number as shell variables", () => {
+      const roles = requiredRoles(config, { serviceAccount: RUNNER });
       assert.deepEqual(roles[0]?.commands, [
-        'gcloud projects add-iam-policy-binding shop-analytics --member="serviceAccount:${DATAFORM_SA}" --role=roles/bigquery.jobUser --condition=None',
+        'gcloud projects add-iam-policy-binding shop-analytics --member="serviceAccount:${WORKFLOW_SA}" --role=roles/bigquery.jobUser --condition=None',
       ]);
       assert.equal(
         roles[1]?.commands[0],
-        "bq query --project_id=shop-analytics --location=EU --nouse_legacy_sql \"GRANT \\`roles/bigquery.dataEditor\\` ON SCHEMA \\`shop-analytics.ecommerce_raw\\` TO 'serviceAccount:${DATAFORM_SA}'\""
+        "bq query --project_id=shop-analytics --location=EU --nouse_legacy_sql \"GRANT \\`roles/bigquery.dataEditor\\` ON SCHEMA \\`shop-analytics.ecommerce_raw\\` TO 'serviceAccount:${WORKFLOW_SA}'\""
       );
       assert.deepEqual(roles[2]?.commands, [
-        'gcloud storage buckets add-iam-policy-binding gs://shop-raw --member="serviceAccount:${DATAFORM_SA}" --role=roles/storage.objectViewer',
+        'gcloud storage buckets add-iam-policy-binding gs://shop-raw --member="serviceAccount:${WORKFLOW_SA}" --role=roles/storage.objectViewer',
       ]);
-      const text = formatRoles(config).join("\n");
-      assert.match(text, /PROJECT_NUMBER="\$\(gcloud projects describe shop-analytics --format='value\(projectNumber\)'\)"/);
-      assert.match(text, /DATAFORM_SA="service-\$\{PROJECT_NUMBER\}@gcp-sa-dataform\.iam\.gserviceaccount\.com"/);
-      assert.match(text, /BigQuery Connection User \(roles\/bigquery\.connectionUser\): not needed/);
+      assert.deepEqual(roles[3]?.commands, [
+        `gcloud iam service-accounts add-iam-policy-binding ${RUNNER} --project=shop-analytics --member="serviceAccount:service-\${PROJECT_NUMBER}@gcp-sa-dataform.iam.gserviceaccount.com" --role=roles/iam.serviceAccountTokenCreator`,
+      ]);
+      assert.deepEqual(roles[4]?.commands, [
+        `gcloud iam service-accounts add-iam-policy-binding ${RUNNER} --project=shop-analytics --member="user:\${YOU}" --role=roles/iam.serviceAccountUser`,
+      ]);
     });
 
-    it("adds Connection User only when a connection is used, and Token Creator for a custom service account", () => {
-      const roles = requiredRoles(config, { usesConnection: true, serviceAccount: "runner@shop-analytics.iam.gserviceaccount.com" });
-      assert.deepEqual(roles.slice(3).map((role) => role.role), ["roles/bigquery.connectionUser", "roles/iam.serviceAccountTokenCreator"]);
-      assert.match(roles[4]?.commands[0] ?? "", /^gcloud iam service-accounts add-iam-policy-binding runner@shop-analytics\.iam\.gserviceaccount\.com /);
-      assert.match(formatRoles(config, { serviceAccount: "runner@shop-analytics.iam.gserviceaccount.com" }).join("\n"), /DATAFORM_SA="runner@shop-analytics/);
+    it("prints the steps in order: variables, create the account, its roles, the service agent's, yours", () => {
+      const lines = formatRoles(config, { serviceAccount: RUNNER });
+      assert.equal(lines[0], `IAM: scheduled workflows run as the service account ${RUNNER} (Dataform's strict act-as mode requires a custom one).`);
+      const text = lines.join("\n");
+      assert.match(text, /PROJECT_NUMBER="\$\(gcloud projects describe shop-analytics --format='value\(projectNumber\)'\)"/);
+      assert.match(text, new RegExp(`WORKFLOW_SA="${RUNNER.replace(/\./g, "\\.")}"`));
+      assert.match(text, /gcloud iam service-accounts create runner --project=shop-analytics --display-name="Dataform scheduled workflows"/);
+      assert.match(text, /BigQuery Connection User \(roles\/bigquery\.connectionUser\): not needed/);
+      const steps = lines.filter((line) => /^\d\. /.test(line));
+      assert.deepEqual(steps, [
+        "1. Create the service account (skip if it exists):",
+        "2. Let the service account run the pipeline:",
+        "3. Let Dataform's service agent (service-${PROJECT_NUMBER}@gcp-sa-dataform.iam.gserviceaccount.com) act as it:",
+        "4. Let whoever runs `ecom gcp schedule` attach it and manage the repository:",
+      ]);
+      assert.doesNotMatch(text, /No service account is configured yet/);
+    });
+
+    it("without a configured service account suggests dataform-runner and says where to set it", () => {
+      const text = formatRoles(config).join("\n");
+      assert.match(text, /WORKFLOW_SA="dataform-runner@shop-analytics\.iam\.gserviceaccount\.com"/);
+      assert.match(text, /No service account is configured yet: this uses the suggested one\. Set the var dataform_service_account/);
+    });
+
+    it("adds Connection User only when a connection is used", () => {
+      const roles = requiredRoles(config, { usesConnection: true, serviceAccount: RUNNER });
+      assert.deepEqual(roles.filter((role) => role.role === "roles/bigquery.connectionUser").map((role) => role.grantee), ["service account"]);
+      assert.doesNotMatch(formatRoles(config, { usesConnection: true }).join("\n"), /not needed/);
     });
   });
 });
