@@ -3,8 +3,10 @@ import * as path from "node:path";
 import { loadProjectConfig } from "../config";
 import { parseVars } from "../dataform/compile";
 import { writeDashboard } from "../dashboard/write-dashboard";
+import { docsDirBeside } from "./commands/docs";
 import { EcomError } from "../errors";
 import { generateSampleCsv } from "../generate/sample-data";
+import { DEFAULT_WAREHOUSE } from "../paths";
 import type { LoadOptions } from "../loader/duckdb-loader";
 import { runPipeline, type PipelineResult } from "../pipeline";
 import { collectSummary, formatSummary } from "../summary";
@@ -97,6 +99,10 @@ async function writeDashboardBeside(db: string, output: Output): Promise<void> {
     const out = path.join(path.dirname(db), `${path.basename(db, path.extname(db))}-dashboard`);
     const { file } = await writeDashboard({ db, out });
     output.result(`Dashboard: ${path.relative(process.cwd(), file) || file}`);
+    // The docs need the BigQuery compile and ZetaSQL too, a few seconds more: built on request.
+    const docs = path.join(docsDirBeside(db), "index.html");
+    const dbFlag = path.resolve(db) === path.resolve(DEFAULT_WAREHOUSE) ? "" : ` -- --db ${db}`;
+    output.result(`Docs and lineage: \`npm run docs${dbFlag}\` writes ${path.relative(process.cwd(), docs) || docs}`);
   } catch (error) {
     if (!(error instanceof EcomError)) throw error;
     output.result(`Dashboard: not written (${error.message})`);

@@ -156,6 +156,9 @@ describe("ecom command line (main)", () => {
       const dashboard = path.join(path.dirname(db), `${path.basename(db, ".duckdb")}-dashboard`, "index.html");
       assert.ok(output.lines.includes(`Dashboard: ${path.relative(process.cwd(), dashboard)}`), output.text);
       assert.match(fs.readFileSync(dashboard, "utf8"), /<title>[^<]*<\/title>/);
+      // And where `npm run docs` puts this warehouse's docs, with the flag that names it.
+      const docs = path.join(path.dirname(db), `${path.basename(db, ".duckdb")}-docs`, "index.html");
+      assert.equal(output.lines[output.lines.length - 1], `Docs and lineage: \`npm run docs -- --db ${db}\` writes ${path.relative(process.cwd(), docs)}`);
 
       const counts = await withWarehouse(db, async (warehouse) => ({
         raw: Number(await warehouse.scalar("SELECT COUNT(*) FROM ecommerce_raw.raw_sales")),
