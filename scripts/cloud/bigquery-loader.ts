@@ -93,6 +93,13 @@ export async function loadGcsIntoBigQuery(
 /** Reads an object's head for its encoding and header: a bad header is refused here, naming the URI and line 1. */
 async function inspectObject(storage: Storage, object: GcsObject, forced: SourceEncoding | undefined): Promise<InspectedObject> {
   const head = await readGcsHead(storage, object);
+  // A load job reads CSV only: a workbook or an archive (both zip files) would land as garbage lines.
+  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05)) {
+    throw new LoadError(
+      `${object.uri} is an Excel workbook or a zip archive, and BigQuery load jobs read CSV only. Land it with ` +
+        "`ecom load --warehouse duckdb`, or export its sheets as CSV into the bucket. Nothing was loaded."
+    );
+  }
   const encoding = forced ?? detectSampleEncoding(head);
   const columns = mapHeader(firstLine(head, encoding), object.uri);
   return { object, encoding, columns };

@@ -69,7 +69,7 @@ export function createStorage(config: { projectId: string; apiEndpoint?: string 
 
 /**
  * The objects a URI names. A plain URI is one object (refused when missing). A URI with `*` is every
- * .csv or .csv.gz object under the pattern's literal prefix whose name matches the pattern (`*` stays
+ * .csv, .csv.gz, .xlsx or .zip object under the pattern's literal prefix whose name matches the pattern (`*` stays
  * within one "folder"; a pattern ending .csv also takes the gzip-compressed .csv.gz exports), sorted
  * by name, and refused when none matches.
  */
@@ -86,13 +86,13 @@ export async function listGcsObjects(storage: Storage, uri: string): Promise<Gcs
   }
   const matches = globMatcher(pattern);
   const objects = files
-    .filter((file) => isCsvName(file.name) && matches(file.name))
+    .filter((file) => isLoadableName(file.name) && matches(file.name))
     .map((file) => toGcsObject(bucket, file))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (objects.length === 0) {
     throw new LoadError(
       `${uri}: no object matches the pattern (${files.length} object${files.length === 1 ? "" : "s"} under gs://${bucket}/${prefix}; ` +
-        "only .csv and .csv.gz objects are loaded, and * does not match across /)."
+        "only .csv, .csv.gz, .xlsx and .zip objects are loaded, and * does not match across /)."
     );
   }
   return objects;
@@ -119,8 +119,12 @@ function toGcsObject(bucket: string, file: File): GcsObject {
   };
 }
 
-function isCsvName(name: string): boolean {
-  return name.endsWith(".csv") || name.endsWith(".csv.gz");
+/** The exports the loader reads: CSV (gzip-compressed or not), Excel workbooks and zip archives of them. */
+const LOADABLE_EXTENSIONS = [".csv", ".csv.gz", ".xlsx", ".zip"];
+
+function isLoadableName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return LOADABLE_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 
 /** A test of object names against a pattern where `*` is any run of characters but "/". */

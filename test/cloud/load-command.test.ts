@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import ExcelJS from "exceljs";
 import { main } from "../../scripts/cli/main";
 import { RecordingOutput } from "../../scripts/cli/output";
 import { FakeGcp } from "../support/fake-gcp";
@@ -19,6 +20,15 @@ const FEBRUARY = [
   "540002,71053,WHITE METAL LANTERN,6,2/1/2011 9:30,3.39,14000,United Kingdom",
 ];
 const csv = (lines: string[]) => `${HEADER}\n${lines.join("\n")}\n`;
+
+/** A workbook of one sheet, "March", holding the header and one line, as Excel would store it. */
+async function marchWorkbook(): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("March");
+  sheet.addRow(HEADER.split(","));
+  sheet.addRow(["541001", "22423", "REGENCY CAKESTAND 3 TIER", 3, "3/1/2011 9:00", 12.75, 12583, "France"]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
 
 /** `ecom load` with gs:// sources, through the real Storage and BigQuery clients, against the stand-in. */
 describe("ecom load from Cloud Storage", function () {
@@ -89,6 +99,16 @@ describe("ecom load from Cloud Storage", function () {
       assert.deepEqual(await queryWarehouse(db, "SELECT COUNT(*) AS n FROM ecommerce_raw.raw_sales WHERE _source_file LIKE '%2011-01.csv'"), [{ n: "2" }]);
     });
 
+    it("takes Excel workbooks in a pattern too, each sheet landing under the object's URI and the sheet's name", async () => {
+      fake.putObject("shop-raw", "books/2011-03.xlsx", await marchWorkbook(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      const { exitCode, text } = await ecom("--source", "gs://shop-raw/books/*", "--db", db);
+      assert.equal(exitCode, 0, text);
+      assert.deepEqual(
+        await queryWarehouse(db, "SELECT invoice_no, quantity, invoice_date, unit_price, customer_id, _source_row FROM ecommerce_raw.raw_sales WHERE _source_file = 'gs://shop-raw/books/2011-03.xlsx#March'"),
+        [{ invoice_no: "541001", quantity: "3", invoice_date: "3/1/2011 9:00", unit_price: "12.75", customer_id: "12583", _source_row: "2" }]
+      );
+    });
+
     it("names a missing object and lands nothing", async () => {
       const { exitCode, text } = await ecom("--source", "gs://shop-raw/raw_sales/2099-01.csv", "--db", db);
       assert.equal(exitCode, 1);
@@ -108,6 +128,15 @@ describe("ecom load from Cloud Storage", function () {
       assert.ok(scripts.some((sql) => /BEGIN TRANSACTION;[\s\S]*DELETE FROM[\s\S]*INSERT INTO[\s\S]*load_ledger[\s\S]*COMMIT TRANSACTION;/.test(sql)));
       assert.deepEqual(downloads(), [], "no data passes through this machine");
       assert.match(text, /gs:\/\/shop-raw\/raw_sales\/2011-02\.csv\.gz: loaded, 2 rows \(utf-8\)/);
+    });
+
+    it("refuses a workbook before any job runs: load jobs read CSV only", async () => {
+      fake.putObject("shop-raw", "books/2011-04.xlsx", await marchWorkbook());
+      const { exitCode, text } = await ecom("--warehouse", "bigquery", "--source", "gs://shop-raw/books/2011-04.xlsx");
+      assert.equal(exitCode, 1);
+      assert.match(text, /gs:\/\/shop-raw\/books\/2011-04\.xlsx is an Excel workbook or a zip archive, and BigQuery load jobs read CSV only\. Land it with `ecom load --warehouse duckdb`/);
+      assert.deepEqual(fake.jobInserts("load"), []);
+      assert.deepEqual(fake.jobInserts("query"), []);
     });
 
     it("refuses local files, saying to upload them to the bucket first", async () => {
