@@ -5,9 +5,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import ExcelJS from "exceljs";
+import { compileProject } from "../../scripts/dataform/compile";
 import { LoadError } from "../../scripts/errors";
 import { ensureRawTables, loadLocalFile, type FileLoadResult } from "../../scripts/loader/duckdb-loader";
 import { loadFile, loadSources } from "../../scripts/loader/load-sources";
+import { PROJECT_ROOT } from "../../scripts/paths";
+import { runGraph } from "../../scripts/runner/duckdb-runner";
 import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
 
 /**
@@ -420,6 +423,21 @@ describe("loader: the files people really have", function () {
       assert.deepEqual(await valuesOf("exports.zip/book.xlsx#Sales"), [VALUES_2]);
       const again = await loadSources(warehouse, [file]);
       assert.deepEqual(again.map((result: FileLoadResult) => result.status), ["unchanged", "refused", "unchanged"]);
+    });
+  });
+
+  // Last, over everything the cases above landed (and replaced) in this one warehouse.
+  describe("the graph on what every case landed", () => {
+    it("keeps raw = staged + rejected, every assertion passing", async function () {
+      this.timeout(120_000);
+      const { graph } = await compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" } });
+      const report = await runGraph(warehouse, graph);
+      assert.deepEqual(report.actions.filter((action) => action.status !== "succeeded").map((action) => `${action.name}: ${action.status} ${action.error ?? ""}`), []);
+      const [counts] = await warehouse.query(
+        "SELECT (SELECT COUNT(*) FROM ecommerce_raw.raw_sales) AS raw, (SELECT COUNT(*) FROM ecommerce_staging.stg_sales) AS staged, (SELECT COUNT(*) FROM ecommerce_staging.stg_sales_rejected) AS rejected"
+      );
+      assert.ok(Number(counts?.raw) > 20, `only ${String(counts?.raw)} lines landed`);
+      assert.equal(Number(counts?.raw), Number(counts?.staged) + Number(counts?.rejected));
     });
   });
 });
