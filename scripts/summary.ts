@@ -1,5 +1,6 @@
 import { formatCount, formatTable } from "./cli/output";
 import { targetName, type CompiledGraph, type Target } from "./dataform/compiled-graph";
+import { DASHBOARD_TABLES } from "./dashboard/read-models";
 import { planActions } from "./runner/action-graph";
 import type { DuckDbWarehouse, Row } from "./warehouse/duckdb";
 
@@ -12,11 +13,9 @@ export interface TableCount {
 
 export interface WarehouseSummary {
   tables: TableCount[];
-  /** agg_customer_segments, where the graph has it. */
+  /** agg_customer_segments (a dashboard table), where the graph has it. */
   segments: Row[];
 }
-
-const SEGMENTS_TABLE = { schema: "ecommerce_analytics", name: "agg_customer_segments" };
 
 /**
  * What a user looks at after a run: the graph's sources and tables with their row counts, in the
@@ -36,12 +35,12 @@ export async function collectSummary(warehouse: DuckDbWarehouse, graph: Compiled
   for (const { runnable } of planActions(graph)) {
     if (runnable.kind === "table") tables.push(await count(runnable.action.target, runnable.action.type === "view" ? "view" : "table"));
   }
-  const segments = (await warehouse.tableExists(SEGMENTS_TABLE.schema, SEGMENTS_TABLE.name))
-    ? await warehouse.query(
-        `SELECT segment, customers, share_of_customers, revenue, share_of_revenue, avg_recency_days, as_of_date
-         FROM ${warehouse.table(SEGMENTS_TABLE.schema, SEGMENTS_TABLE.name)} ORDER BY segment_order`
-      )
-    : [];
+  // The segments as the dashboard shows them, where the graph has that table (another project may not).
+  const segmentsTable = (graph.tables ?? []).find((table) => table.target.name === DASHBOARD_TABLES.segments.name)?.target;
+  const segments =
+    segmentsTable && (await warehouse.tableExists(segmentsTable.schema, segmentsTable.name))
+      ? await warehouse.query(`SELECT * FROM ${warehouse.table(segmentsTable.schema, segmentsTable.name)} ORDER BY segment_order`)
+      : [];
   return { tables, segments };
 }
 

@@ -1,19 +1,18 @@
 import { UsageError } from "../errors";
+import { DASHBOARD_TABLES } from "./read-models";
 
 /** The Looker Studio Linking API endpoint that creates a report from URL parameters. */
 export const LINKING_API_URL = "https://lookerstudio.google.com/reporting/create";
 
 /**
- * One Looker Studio data source per analytics table, each under the alias the Linking API addresses
- * it by. Without a template report (no c.reportId), Looker Studio starts a blank report with these
- * data sources attached, ready for charts.
+ * One Looker Studio data source per dashboard table (the tables the local dashboard reads, so the
+ * report shows the same figures), each under the alias the Linking API addresses it by. Without a
+ * template report (no c.reportId), Looker Studio starts a blank report with these data sources
+ * attached, ready for charts.
  */
-export const LOOKER_DATA_SOURCES: readonly { alias: string; tableId: string; datasourceName: string }[] = [
-  { alias: "ds0", tableId: "agg_daily_sales", datasourceName: "Daily sales by country" },
-  { alias: "ds1", tableId: "agg_customer_segments", datasourceName: "RFM segments" },
-  { alias: "ds2", tableId: "customer_rfm", datasourceName: "Customer RFM scores" },
-  { alias: "ds3", tableId: "top_n_products_monthly", datasourceName: "Top products per month" },
-];
+export const LOOKER_DATA_SOURCES: readonly { alias: string; tableId: string; datasourceName: string }[] = Object.values(DASHBOARD_TABLES).map(
+  (table, index) => ({ alias: `ds${index}`, tableId: table.name, datasourceName: table.title })
+);
 
 export const DEFAULT_REPORT_NAME = "Online Retail analytics";
 

@@ -17,17 +17,21 @@ describe("the Looker Studio link", () => {
     [`ds.${alias}.datasourceName`, datasourceName],
   ];
 
-  it("creates a report with one BigQuery table data source per analytics table", () => {
+  it("creates a report with one BigQuery table data source per dashboard table, the tables the local dashboard reads", () => {
     const url = new URL(lookerStudioLink(config));
     assert.equal(`${url.origin}${url.pathname}`, "https://lookerstudio.google.com/reporting/create");
     assert.deepEqual(
       [...url.searchParams],
       [
         ["r.reportName", "Online Retail analytics"],
-        ...dataSource("ds0", "agg_daily_sales", "Daily sales by country"),
-        ...dataSource("ds1", "agg_customer_segments", "RFM segments"),
-        ...dataSource("ds2", "customer_rfm", "Customer RFM scores"),
-        ...dataSource("ds3", "top_n_products_monthly", "Top products per month"),
+        ...dataSource("ds0", "dashboard_kpis", "Key figures"),
+        ...dataSource("ds1", "dashboard_daily_revenue", "Daily revenue"),
+        ...dataSource("ds2", "dashboard_country_monthly_revenue", "Monthly revenue by country"),
+        ...dataSource("ds3", "agg_customer_segments", "RFM segments"),
+        ...dataSource("ds4", "dashboard_rf_grid", "R x F grid"),
+        ...dataSource("ds5", "top_n_products_monthly", "Top products per month"),
+        ...dataSource("ds6", "dashboard_data_quality", "Data quality"),
+        ...dataSource("ds7", "dashboard_rejects_by_reason", "Rejected lines by reason"),
       ]
     );
   });
@@ -40,7 +44,7 @@ describe("the Looker Studio link", () => {
 
   it("uses the analytics dataset of the configuration", () => {
     const url = new URL(lookerStudioLink({ projectId: "p-1", datasets: { analytics: "shop_analytics_eu" } }));
-    for (const alias of ["ds0", "ds1", "ds2", "ds3"]) {
+    for (const alias of ["ds0", "ds1", "ds2", "ds3", "ds4", "ds5", "ds6", "ds7"]) {
       assert.equal(url.searchParams.get(`ds.${alias}.datasetId`), "shop_analytics_eu");
       assert.equal(url.searchParams.get(`ds.${alias}.projectId`), "p-1");
     }

@@ -84,6 +84,12 @@ describe("the Dataform project compiles", function () {
       "ecommerce_analytics.agg_customer_segments",
       "ecommerce_analytics.agg_daily_sales",
       "ecommerce_analytics.customer_rfm",
+      "ecommerce_analytics.dashboard_country_monthly_revenue",
+      "ecommerce_analytics.dashboard_daily_revenue",
+      "ecommerce_analytics.dashboard_data_quality",
+      "ecommerce_analytics.dashboard_kpis",
+      "ecommerce_analytics.dashboard_rejects_by_reason",
+      "ecommerce_analytics.dashboard_rf_grid",
       "ecommerce_analytics.top_n_products_monthly",
       "ecommerce_dwh.dim_customers",
       "ecommerce_dwh.dim_dates",
@@ -135,12 +141,12 @@ describe("the Dataform project compiles", function () {
   it("with the cross-table assertions of the data contract", () => {
     const standalone = (bigquery.assertions ?? []).filter((assertion) => !assertion.parentAction).map((assertion) => assertion.target.name).sort();
     assert.deepEqual(standalone, [
-      "customer_rfm_one_segment_each",
+      "agg_customer_segments_reconciles",
+      "dashboard_figures_reconcile",
       "dim_dates_no_gaps",
       "fact_sales_amount_reconciles",
       "fact_sales_keys_resolve",
       "raw_rows_reconcile",
-      "top_n_products_at_most_n",
     ]);
   });
 
@@ -166,8 +172,20 @@ describe("the Dataform project compiles", function () {
     assert.ok(typed?.dependencyTargets?.some((target) => target.name === "ingest_raw_sales"));
   });
 
-  it("with unit tests for customer_rfm and agg_daily_sales", () => {
-    assert.deepEqual((bigquery.tests ?? []).map((test) => test.name).sort(), ["agg_daily_sales_by_country", "customer_rfm_scores"]);
+  it("with unit tests for the models that compute, the dashboard's included", () => {
+    assert.deepEqual((bigquery.tests ?? []).map((test) => test.name).sort(), [
+      "agg_customer_segments_totals",
+      "agg_daily_sales_by_country",
+      "customer_rfm_scores",
+      "dashboard_country_monthly_revenue_top_countries",
+      "dashboard_daily_revenue_moving_average",
+      "dashboard_data_quality_counts",
+      "dashboard_kpis_figures",
+      "dashboard_rejects_by_reason_ranks",
+      "dashboard_rf_grid_cells",
+      "dim_dates_calendar",
+      "top_n_products_monthly_cut_off",
+    ]);
   });
 
   it("reuses an earlier compile of the same project and vars", async () => {

@@ -19,7 +19,9 @@ describe("ecom test --warehouse bigquery: Dataform unit tests in BigQuery's dial
   it("passes the project's unit tests", async () => {
     const { exitCode, output } = await ecom("test", "--warehouse", "bigquery", "--project-dir", PROJECT_ROOT);
     assert.equal(exitCode, 0, output.text);
-    assert.deepEqual(output.lines, ["passed  agg_daily_sales_by_country", "passed  customer_rfm_scores", "2 passed, 0 failed"]);
+    // Which tests the project has is pinned by test/dataform/compile.test.ts; here, each of them passes.
+    assert.equal(output.lines.length, 12, output.text);
+    assert.deepEqual(output.lines.filter((line) => !line.startsWith("passed  ")), ["11 passed, 0 failed"]);
   });
 
   describe("on the runner's fixture project", () => {

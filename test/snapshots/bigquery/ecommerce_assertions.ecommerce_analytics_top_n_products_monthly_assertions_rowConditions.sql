@@ -1,11 +1,5 @@
 -- assertion ecommerce_analytics_top_n_products_monthly_assertions_rowConditions
 SELECT
-  'rank BETWEEN 1 AND 10' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_analytics.top_n_products_monthly`
-WHERE NOT (rank BETWEEN 1 AND 10)
-UNION ALL
-SELECT
   'share_of_month_revenue <= 1' AS failing_row_condition,
   *
 FROM `your-gcp-project.ecommerce_analytics.top_n_products_monthly`

@@ -1,35 +1,5 @@
 -- assertion ecommerce_dwh_dim_dates_assertions_rowConditions
 SELECT
-  'day_of_week BETWEEN 1 AND 7' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_dwh.dim_dates`
-WHERE NOT (day_of_week BETWEEN 1 AND 7)
-UNION ALL
-SELECT
-  'is_weekend = (day_of_week >= 6)' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_dwh.dim_dates`
-WHERE NOT (is_weekend = (day_of_week >= 6))
-UNION ALL
-SELECT
-  'month BETWEEN 1 AND 12' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_dwh.dim_dates`
-WHERE NOT (month BETWEEN 1 AND 12)
-UNION ALL
-SELECT
-  'quarter BETWEEN 1 AND 4' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_dwh.dim_dates`
-WHERE NOT (quarter BETWEEN 1 AND 4)
-UNION ALL
-SELECT
-  'date_key = year * 10000 + month * 100 + EXTRACT(DAY FROM date)' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_dwh.dim_dates`
-WHERE NOT (date_key = year * 10000 + month * 100 + EXTRACT(DAY FROM date))
-UNION ALL
-SELECT
   'date_key IS NOT NULL' AS failing_row_condition,
   *
 FROM `your-gcp-project.ecommerce_dwh.dim_dates`
