@@ -1,5 +1,10 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../paths";
 import type { DashboardData, DashboardKpis, DataQuality } from "./dashboard-data";
+
+/** The page's styles and script, real files type-checked by scripts/dashboard/client/tsconfig.json. */
+const CLIENT_DIR = path.join(PROJECT_ROOT, "scripts", "dashboard", "client");
 
 /**
  * The dashboard as ONE self-contained HTML document: ECharts, the data, the styles and the page's
@@ -30,7 +35,7 @@ export function renderDashboard(data: DashboardData): string {
     renderFooter(data),
     `<script type="application/json" id="dashboard-data">${embedJson(data)}</script>`,
     `<script>${echartsSource()}</script>`,
-    `<script>${CLIENT_SCRIPT}</script>`,
+    `<script>${clientFile("dashboard.js")}</script>`,
     "</body>",
     "</html>",
     "",
@@ -40,6 +45,18 @@ export function renderDashboard(data: DashboardData): string {
 /** JSON that cannot end its <script> element: every `<` is written as \u003c, which JSON.parse reads back as `<`. */
 export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+const clientFiles = new Map<string, string>();
+
+/** A file of the client folder, read once per process, with any `</` that could end its element escaped. */
+function clientFile(name: "dashboard.js" | "dashboard.css"): string {
+  let text = clientFiles.get(name);
+  if (text === undefined) {
+    text = fs.readFileSync(path.join(CLIENT_DIR, name), "utf8").replace(/<\/(script|style)/gi, "<\\/$1");
+    clientFiles.set(name, text);
+  }
+  return text;
 }
 
 let echartsCache: string | undefined;
@@ -72,7 +89,7 @@ function renderHead(data: DashboardData): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">`,
     '<link rel="icon" href="data:,">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLES}</style>`,
+    `<style>${clientFile("dashboard.css")}</style>`,
     "</head>",
   ].join("\n");
 }
@@ -208,309 +225,3 @@ function renderFooter(data: DashboardData): string {
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
-
-const STYLES = `
-*, *::before, *::after { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; background: #f3f5f8; color: #1f2933; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-header, main, footer { max-width: 1600px; margin: 0 auto; padding-left: 24px; padding-right: 24px; }
-header { padding-top: 20px; }
-h1 { margin: 0; font-size: 1.6rem; font-weight: 650; }
-.facts { margin: 4px 0 0; color: #52606d; }
-code { font-size: 0.92em; }
-.kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin-top: 16px; }
-.kpi { background: #fff; border-radius: 8px; padding: 12px 16px; box-shadow: 0 1px 2px rgba(16, 24, 40, 0.08); min-width: 0; }
-.kpi-label { color: #52606d; font-size: 0.85rem; font-weight: 600; }
-.kpi-value { font-size: clamp(1.1rem, 1.9vw, 1.55rem); font-weight: 700; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
-.kpi-note { color: #7b8794; font-size: 0.78rem; }
-.grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); grid-auto-flow: row dense; gap: 16px; margin: 16px 0 8px; }
-.card { background: #fff; border-radius: 8px; padding: 14px 16px 8px; box-shadow: 0 1px 2px rgba(16, 24, 40, 0.08); min-width: 0; }
-.span-2 { grid-column: span 2; }
-.span-all { grid-column: 1 / -1; }
-.card-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px; }
-h2 { margin: 0; font-size: 1.05rem; font-weight: 650; }
-.card-note { margin: 2px 0 6px; color: #7b8794; font-size: 0.82rem; }
-.chart { width: 100%; height: 340px; }
-.month-picker { font-size: 0.9rem; color: #52606d; }
-select { font: inherit; padding: 3px 6px; border: 1px solid #cbd2d9; border-radius: 6px; background: #fff; color: #1f2933; }
-.quality-tables { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); gap: 8px 32px; align-items: start; }
-.quality { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; margin-bottom: 8px; }
-.quality caption { text-align: left; font-weight: 650; color: #52606d; padding: 4px 8px; }
-.quality th, .quality td { padding: 5px 8px; border-bottom: 1px solid #e4e7eb; }
-.quality th { text-align: left; font-weight: 500; width: 65%; }
-.quality td { text-align: right; }
-.indent { padding-left: 16px; color: #52606d; }
-.muted { color: #7b8794; font-style: italic; }
-.ok { color: #1a7f37; font-weight: 600; }
-.bad { color: #b42318; font-weight: 600; }
-footer { color: #7b8794; font-size: 0.8rem; padding-bottom: 24px; }
-@media (max-width: 1100px) {
-  .grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .span-2 { grid-column: 1 / -1; }
-  /* Three one-column cards leave a hole in two columns: the data-quality panel fills it. */
-  #data-quality { grid-column: auto; }
-}
-@media (max-width: 720px) {
-  header, main, footer { padding-left: 12px; padding-right: 12px; }
-  h1 { font-size: 1.3rem; }
-  .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
-  .kpi { padding: 10px 10px; }
-  /* Two tiles a row: "£10,655,622.48" has to fit in about 160px. */
-  .kpi-value { font-size: 1.05rem; }
-  .grid { grid-template-columns: minmax(0, 1fr); }
-  #data-quality { grid-column: 1 / -1; }
-  .card { padding: 12px 10px 6px; }
-  .chart { height: 320px; }
-}
-`;
-
-/*
- * The page's script: plain browser JavaScript, kept as text because the tooling's TypeScript has no
- * DOM types. It draws each chart from the embedded JSON, marks its container data-rendered="true" on
- * ECharts' `finished` event, redraws the top products when the month changes and resizes the charts
- * with their containers. Text from the data goes into tooltips escaped (encodeHTML).
- */
-const CLIENT_SCRIPT = String.raw`
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
-  var money = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
-  var moneyCompact = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", notation: "compact", maximumFractionDigits: 1 });
-  var count = new Intl.NumberFormat("en-GB");
-  var share = new Intl.NumberFormat("en-GB", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  var dayName = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-  var shortMonth = new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
-  var encode = echarts.format.encodeHTML;
-  var TEXT = "#1f2933";
-  var MUTED = "#52606d";
-  var SEGMENT_COLOURS = {
-    "Champions": "#1a7f37", "Loyal Customers": "#2da44e", "Potential Loyalists": "#6cc644", "New Customers": "#4fa3d9",
-    "Promising": "#7fc8f8", "Need Attention": "#e3b341", "About To Sleep": "#f0883e", "At Risk": "#d1495b",
-    "Can't Lose Them": "#8e1b2e", "Hibernating": "#8c959f"
-  };
-  var COUNTRY_COLOURS = ["#2b6cb0", "#38a169", "#dd6b20", "#805ad5", "#d53f8c", "#a0aec0"];
-
-  var wholePounds = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
-  /** Short money for bar labels and axes: £349, £42.7k, £4.3m (compact notation only where it shortens). */
-  function moneyShort(value) { return Math.abs(value) < 1000 ? wholePounds.format(value) : moneyCompact.format(value); }
-  function utc(isoDate) { return new Date(isoDate + "T00:00:00Z"); }
-  function orDash(value, format) { return value === null || value === undefined ? "—" : format(value); }
-  function isPhone(element) { return element.clientWidth < 520; }
-
-  var charts = {};
-
-  /** Creates the chart, and flags its container each time ECharts has finished drawing it. */
-  function mount(id, buildOption) {
-    var element = document.getElementById(id);
-    var chart = echarts.init(element, null, { renderer: "canvas" });
-    chart.on("finished", function () { element.setAttribute("data-rendered", "true"); });
-    charts[id] = { chart: chart, element: element, build: buildOption };
-    draw(id);
-    return chart;
-  }
-
-  function draw(id) {
-    var entry = charts[id];
-    entry.element.setAttribute("data-rendered", "false");
-    entry.chart.setOption(entry.build(entry.element), { notMerge: true });
-  }
-
-  function baseOption() {
-    return { animationDuration: 300, textStyle: { color: TEXT, fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" } };
-  }
-
-  function withBase(option) {
-    var base = baseOption();
-    for (var key in option) base[key] = option[key];
-    return base;
-  }
-
-  function dailyOption(element) {
-    var d = data.daily;
-    var phone = isPhone(element);
-    var pairs = function (values) { return d.dates.map(function (date, i) { return [date, values[i]]; }); };
-    return withBase({
-      color: ["#90cdf4", "#2f855a", "#1a365d"],
-      legend: { top: 0, itemGap: 12, textStyle: { color: MUTED } },
-      grid: { left: 8, right: 16, top: phone ? 60 : 36, bottom: 48, outerBoundsMode: "same", outerBoundsContain: "all" },
-      tooltip: {
-        trigger: "axis",
-        formatter: function (items) {
-          if (!items.length) return "";
-          var lines = ["<strong>" + dayName.format(utc(items[0].value[0])) + "</strong>"];
-          items.forEach(function (item) { lines.push(item.marker + encode(item.seriesName) + ": <strong>" + orDash(item.value[1], money.format) + "</strong>"); });
-          return lines.join("<br>");
-        }
-      },
-      xAxis: { type: "time", axisLabel: { color: MUTED, hideOverlap: true } },
-      yAxis: { type: "value", axisLabel: { color: MUTED, formatter: moneyShort }, splitLine: { lineStyle: { color: "#e4e7eb" } } },
-      dataZoom: [{ type: "inside" }, { type: "slider", height: 16, bottom: 6, labelFormatter: "" }],
-      series: [
-        { name: "Gross revenue", type: "bar", data: pairs(d.gross), barMaxWidth: 6 },
-        { name: "Net revenue", type: "line", data: pairs(d.net), showSymbol: false, lineStyle: { width: 1, opacity: 0.8 } },
-        { name: "7-day average (gross)", type: "line", data: pairs(d.grossMovingAverage7), showSymbol: false, lineStyle: { width: 2.5 }, connectNulls: false }
-      ]
-    });
-  }
-
-  function countriesOption(element) {
-    var c = data.countries;
-    var months = c.months.map(function (m) { return shortMonth.format(utc(m)); });
-    var phone = isPhone(element);
-    return withBase({
-      color: COUNTRY_COLOURS,
-      legend: { top: 0, itemGap: 10, textStyle: { color: MUTED } },
-      grid: { left: 8, right: 16, top: phone ? 64 : 36, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" },
-      tooltip: {
-        trigger: "axis",
-        axisPointer: { type: "shadow" },
-        formatter: function (items) {
-          if (!items.length) return "";
-          var total = items.reduce(function (sum, item) { return sum + (item.value || 0); }, 0);
-          var lines = ["<strong>" + encode(items[0].axisValue) + "</strong>"];
-          items.forEach(function (item) { lines.push(item.marker + encode(item.seriesName) + ": " + money.format(item.value || 0)); });
-          lines.push("Total: <strong>" + money.format(total) + "</strong>");
-          return lines.join("<br>");
-        }
-      },
-      xAxis: { type: "category", data: months, axisLabel: { color: MUTED, hideOverlap: true } },
-      yAxis: { type: "value", axisLabel: { color: MUTED, formatter: moneyShort }, splitLine: { lineStyle: { color: "#e4e7eb" } } },
-      series: c.series.map(function (s) { return { name: s.country, type: "bar", stack: "revenue", data: s.revenue, barMaxWidth: 42, emphasis: { focus: "series" } }; })
-    });
-  }
-
-  /** Horizontal bars over the ten segments, best first, in each segment's own colour. */
-  function segmentOption(element, measure) {
-    var segments = data.segments;
-    var phone = isPhone(element);
-    var value = function (s) { return measure === "customers" ? s.customers : s.revenue; };
-    var shareOf = function (s) { return measure === "customers" ? s.shareOfCustomers : s.shareOfRevenue; };
-    var format = measure === "customers" ? count.format : moneyShort;
-    return withBase({
-      grid: { left: 8, right: measure === "customers" ? (phone ? 92 : 100) : (phone ? 112 : 120), top: 8, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" },
-      tooltip: {
-        trigger: "item",
-        formatter: function (item) {
-          var s = segments[item.dataIndex];
-          return "<strong>" + encode(s.segment) + "</strong><br>" +
-            count.format(s.customers) + " customers (" + orDash(s.shareOfCustomers, share.format) + ")<br>" +
-            money.format(s.revenue) + " revenue (" + orDash(s.shareOfRevenue, share.format) + ")<br>" +
-            "Average recency: " + orDash(s.avgRecencyDays, function (v) { return count.format(Math.round(v)) + " days"; });
-        }
-      },
-      xAxis: { type: "value", show: false },
-      yAxis: { type: "category", inverse: true, data: segments.map(function (s) { return s.segment; }), axisTick: { show: false }, axisLabel: { color: TEXT } },
-      series: [{
-        type: "bar",
-        barMaxWidth: 22,
-        data: segments.map(function (s) { return { value: value(s), itemStyle: { color: SEGMENT_COLOURS[s.segment] || "#5a67d8" } }; }),
-        label: {
-          show: true, position: "right", color: MUTED,
-          formatter: function (item) { var s = segments[item.dataIndex]; return format(value(s)) + " (" + orDash(shareOf(s), share.format) + ")"; }
-        }
-      }]
-    });
-  }
-
-  function rfGridOption(element) {
-    var cells = data.rfGrid;
-    var max = cells.reduce(function (m, cell) { return Math.max(m, cell.customers); }, 0);
-    var scores = ["1", "2", "3", "4", "5"];
-    return withBase({
-      grid: { left: 8, right: 8, top: 8, bottom: 52, outerBoundsMode: "same", outerBoundsContain: "all" },
-      tooltip: {
-        formatter: function (item) {
-          var cell = cells[item.dataIndex];
-          return "<strong>R " + cell.r + " · F " + cell.f + "</strong><br>" + encode(cell.segment || "no customers") + "<br>" + count.format(cell.customers) + " customers";
-        }
-      },
-      xAxis: { type: "category", data: scores, name: "Frequency score (F) →", nameLocation: "middle", nameGap: 26, nameTextStyle: { color: MUTED }, axisLabel: { color: MUTED }, splitArea: { show: true } },
-      yAxis: { type: "category", data: scores, name: "Recency score (R) →", nameLocation: "middle", nameRotate: 90, nameGap: 26, nameTextStyle: { color: MUTED }, axisLabel: { color: MUTED }, splitArea: { show: true } },
-      visualMap: {
-        min: 0, max: Math.max(max, 1), calculable: false, orient: "horizontal", left: "center", bottom: 0,
-        itemHeight: 120, itemWidth: 12, text: [count.format(max), "0"], textStyle: { color: MUTED },
-        inRange: { color: ["#eff6ff", "#90cdf4", "#2b6cb0", "#1a365d"] }
-      },
-      series: [{
-        type: "heatmap",
-        // Dark cells get white figures, light ones dark figures, so every count reads.
-        data: cells.map(function (cell) {
-          return { value: [cell.f - 1, cell.r - 1, cell.customers], label: { color: cell.customers > max * 0.45 ? "#fff" : TEXT } };
-        }),
-        label: { show: true, fontWeight: 600, formatter: function (item) { return count.format(item.value[2]); } },
-        itemStyle: { borderColor: "#fff", borderWidth: 2 },
-        emphasis: { itemStyle: { borderColor: TEXT, borderWidth: 1 } }
-      }]
-    });
-  }
-
-  var monthSelect = document.getElementById("month-select");
-
-  function selectedMonth() {
-    var month = monthSelect ? monthSelect.value : null;
-    return data.topProducts.find(function (entry) { return entry.month === month; }) || data.topProducts[data.topProducts.length - 1] || { month: "", products: [] };
-  }
-
-  function productLabel(product) { return product.description || product.stockCode; }
-
-  function topProductsOption(element) {
-    var entry = selectedMonth();
-    var products = entry.products;
-    var phone = isPhone(element);
-    var labelWidth = Math.max(90, Math.min(260, Math.round(element.clientWidth * (phone ? 0.5 : 0.36))));
-    element.setAttribute("data-month", entry.month);
-    return withBase({
-      grid: { left: 8, right: phone ? 64 : 84, top: 8, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" },
-      tooltip: {
-        trigger: "item",
-        formatter: function (item) {
-          var p = products[item.dataIndex];
-          return "<strong>#" + p.rank + " " + encode(productLabel(p)) + "</strong><br>Stock code " + encode(p.stockCode) + "<br>" +
-            money.format(p.revenue) + " (" + share.format(p.share) + " of the month's product revenue)<br>" + count.format(p.units) + " units";
-        }
-      },
-      xAxis: { type: "value", show: false },
-      yAxis: {
-        type: "category", inverse: true, data: products.map(productLabel), axisTick: { show: false },
-        axisLabel: { color: TEXT, width: labelWidth, overflow: "truncate", fontSize: phone ? 11 : 12 }
-      },
-      series: [{
-        type: "bar", barMaxWidth: 22, itemStyle: { color: "#2b6cb0" },
-        data: products.map(function (p) { return p.revenue; }),
-        label: { show: true, position: "right", color: MUTED, formatter: function (item) { return phone ? moneyShort(item.value) : money.format(item.value); } }
-      }]
-    });
-  }
-
-  mount("chart-daily", dailyOption);
-  mount("chart-rf-grid", rfGridOption);
-  mount("chart-countries", countriesOption);
-  mount("chart-segments-customers", function (element) { return segmentOption(element, "customers"); });
-  mount("chart-top-products", topProductsOption);
-  mount("chart-segments-revenue", function (element) { return segmentOption(element, "revenue"); });
-
-  if (monthSelect) monthSelect.addEventListener("change", function () { draw("chart-top-products"); });
-
-  // Charts follow their containers (window resizes, the grid changing its columns). Resizing in the
-  // next frame keeps ResizeObserver from reporting a loop; options depending on the width are rebuilt.
-  var pending = false;
-  var lastWidths = {};
-  var observer = new ResizeObserver(function () {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(function () {
-      pending = false;
-      Object.keys(charts).forEach(function (id) {
-        var entry = charts[id];
-        var width = entry.element.clientWidth;
-        if (lastWidths[id] === width && entry.chart.getHeight() === entry.element.clientHeight) return;
-        var phoneChanged = lastWidths[id] !== undefined && (lastWidths[id] < 520) !== (width < 520);
-        lastWidths[id] = width;
-        entry.chart.resize();
-        if (phoneChanged || id === "chart-top-products") draw(id);
-      });
-    });
-  });
-  Object.keys(charts).forEach(function (id) { lastWidths[id] = charts[id].element.clientWidth; observer.observe(charts[id].element); });
-})();
-`;
