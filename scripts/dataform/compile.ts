@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CompileError, UsageError } from "../errors";
 import type { CompiledGraph } from "./compiled-graph";
+import { compileInProcess } from "./in-process-compile";
 import { secondsSince, startTimer } from "../timing";
 
 export interface CompileOptions {
@@ -20,15 +21,19 @@ export interface CompileResult {
   /** True when the graph came from the cache and `dataform compile` did not run. */
   cached: boolean;
   seconds: number;
+  /** How it was compiled: in this process, or by spawning the Dataform CLI (when in-process failed). */
+  compiler?: "in-process" | "cli";
 }
 
 /** What makes a compile differ: the project's sources, settings, core version and vars. */
 const PROJECT_INPUTS = ["definitions", "includes", "workflow_settings.yaml", "package.json"];
 
 /**
- * Compiles a Dataform project with the official CLI (`dataform compile --json`), so the local runner
- * executes exactly the graph that BigQuery users get. Results are cached by the content of the
- * project's inputs, because a compile costs seconds and most runs change only data.
+ * Compiles a Dataform project into exactly the graph the official CLI's `dataform compile --json`
+ * prints, so the local runner executes the graph that BigQuery users get: in this process with the
+ * project's @dataform/core (in-process-compile.ts, a fraction of a second), or, should that fail, by
+ * spawning the CLI (seconds), saying why once. Results are cached by the content of the project's
+ * inputs, because most runs change only data.
  */
 export async function compileProject(options: CompileOptions): Promise<CompileResult> {
   const started = startTimer();
@@ -43,13 +48,34 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     const graph = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as CompiledGraph;
     return { graph, cached: true, seconds: secondsSince(started) };
   }
-  const graph = await runDataformCompile(projectDir, varsArgument);
+  const { graph, compiler } = await compileGraph(projectDir, options.vars, varsArgument);
   fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
   // Written whole then renamed, so a killed compile never leaves a truncated cache entry.
   const partial = `${cacheFile}.${process.pid}.tmp`;
   fs.writeFileSync(partial, JSON.stringify(graph));
   fs.renameSync(partial, cacheFile);
-  return { graph, cached: false, seconds: secondsSince(started) };
+  return { graph, cached: false, seconds: secondsSince(started), compiler };
+}
+
+let fallbackExplained = false;
+
+async function compileGraph(projectDir: string, vars: Record<string, string>, varsArgument: string): Promise<{ graph: CompiledGraph; compiler: "in-process" | "cli" }> {
+  let graph: CompiledGraph;
+  try {
+    // In the order --vars carries them (formatVars sorts), since core keeps the vars' order in the graph.
+    const sorted = Object.fromEntries(Object.keys(vars).sort().map((key) => [key, vars[key] ?? ""]));
+    graph = compileInProcess(projectDir, sorted).graph;
+  } catch (error) {
+    // The CLI compiles the same project the slow way, and reports in its own words what is wrong.
+    if (!fallbackExplained) {
+      fallbackExplained = true;
+      const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      process.stderr.write(`Could not compile the Dataform project in this process (${reason}); compiling with the Dataform CLI instead, which is slower.\n`);
+    }
+    return { graph: await runDataformCompile(projectDir, varsArgument), compiler: "cli" };
+  }
+  checkGraphErrors(graph, projectDir);
+  return { graph, compiler: "in-process" };
 }
 
 /** `--vars=a=1,b=2`, refusing values the CLI's syntax cannot carry. */
@@ -129,13 +155,18 @@ async function runDataformCompile(projectDir: string, varsArgument: string): Pro
       { cause: error }
     );
   }
+  checkGraphErrors(graph, projectDir);
+  if (code !== 0) throw new CompileError(`dataform compile exited ${code} for ${projectDir}:\n${stderr.trim().slice(0, 4000)}`);
+  return graph;
+}
+
+/** A graph with compilation errors (a bad var, a broken SQLX file) fails the compile, naming each. */
+function checkGraphErrors(graph: CompiledGraph, projectDir: string): void {
   const errors = graph.graphErrors?.compilationErrors ?? [];
   if (errors.length > 0) {
     const details = errors.map((error) => `- ${error.fileName ?? error.actionName ?? "(project)"}: ${error.message ?? error.stack ?? "unknown error"}`);
     throw new CompileError(`dataform compile found ${errors.length} error(s) in ${projectDir}:\n${details.join("\n")}`);
   }
-  if (code !== 0) throw new CompileError(`dataform compile exited ${code} for ${projectDir}:\n${stderr.trim().slice(0, 4000)}`);
-  return graph;
 }
 
 function runNode(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,7 +1,14 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { compileProject, formatVars, parseVars } from "../../scripts/dataform/compile";
 import { targetName, type CompiledGraph } from "../../scripts/dataform/compiled-graph";
+import { compileInProcess } from "../../scripts/dataform/in-process-compile";
 import { PROJECT_ROOT } from "../../scripts/paths";
+import { DATAFORM_CLI } from "../support/dataform-cli";
+import { copyFixtureProject } from "../support/fixture-project";
+import { makeTempDir } from "../support/temp";
 
 /** SQL every statement of a graph runs, with where it comes from. */
 function statements(graph: CompiledGraph): { origin: string; sql: string }[] {
@@ -212,5 +219,79 @@ describe("vars on the command line", () => {
   it("refuse malformed pairs and values the CLI cannot carry", () => {
     assert.throws(() => parseVars("top_n"), /key=value/);
     assert.throws(() => formatVars({ top_n: "1,2" }), /may not contain/);
+  });
+});
+
+/** What `dataform compile DIR --json [--vars=...]` prints, as the CLI prints it: the reference. */
+function cliCompileOutput(projectDir: string, vars: Record<string, string>): { status: number | null; stdout: string } {
+  const args = [DATAFORM_CLI, "compile", projectDir, "--json", ...(Object.keys(vars).length > 0 ? [`--vars=${formatVars(vars)}`] : [])];
+  const result = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  return { status: result.status, stdout: result.stdout };
+}
+
+describe("compiling in this process", function () {
+  this.timeout(180_000);
+  const temp = makeTempDir("ecom-in-process-compile");
+  after(() => temp.remove());
+  const fixtures = { runner: copyFixtureProject("runner-project", temp.dir), check: copyFixtureProject("bigquery-check-project", temp.dir) };
+
+  const cases: { project: string; dir: () => string; vars: Record<string, string> }[] = [
+    { project: "this project", dir: () => PROJECT_ROOT, vars: {} },
+    { project: "this project", dir: () => PROJECT_ROOT, vars: { dialect: "duckdb" } },
+    { project: "this project", dir: () => PROJECT_ROOT, vars: { dialect: "duckdb", top_n: "3", rfm_as_of: "2011-06-30" } },
+    { project: "this project", dir: () => PROJECT_ROOT, vars: { top_n: "5", rfm_as_of: "2011-12-01" } },
+    { project: "the runner fixture", dir: () => fixtures.runner, vars: {} },
+    { project: "the runner fixture", dir: () => fixtures.runner, vars: { min_amount: "10" } },
+    { project: "the runner fixture", dir: () => fixtures.runner, vars: { dialect: "bigquery", min_amount: "5" } },
+    { project: "the BigQuery check fixture", dir: () => fixtures.check, vars: {} },
+  ];
+  for (const { project, dir, vars } of cases) {
+    it(`gives ${project}, vars ${formatVars(vars) || "(none)"}, byte for byte what dataform compile --json prints`, () => {
+      const reference = cliCompileOutput(dir(), vars);
+      assert.equal(reference.status, 0);
+      const { json, graph } = compileInProcess(dir(), vars);
+      // The CLI prints the JSON, a newline, and one more from its writer.
+      assert.equal(`${json}\n\n`, reference.stdout);
+      assert.deepEqual(graph, JSON.parse(reference.stdout));
+    });
+  }
+
+  it("reports a project's compilation errors as the CLI does (same files and messages)", () => {
+    const vars = { dialect: "duckdb", top_n: "ten" };
+    const reference = cliCompileOutput(PROJECT_ROOT, vars);
+    assert.equal(reference.status, 1);
+    const errors = (graph: CompiledGraph) => (graph.graphErrors?.compilationErrors ?? []).map((error) => ({ fileName: error.fileName, message: error.message }));
+    const expected = errors(JSON.parse(reference.stdout) as CompiledGraph);
+    assert.equal(expected.length > 0, true);
+    // Stack traces name the frames of whoever called core (the CLI's worker, or this module), so only they differ.
+    assert.deepEqual(errors(compileInProcess(PROJECT_ROOT, vars).graph), expected);
+  });
+
+  it("falls back to the Dataform CLI when it cannot compile here, saying why once, with the CLI's graph", () => {
+    // A core without its .proto files: the CLI does not need them (it carries its own), this module does.
+    const project = copyFixtureProject("runner-project", path.join(temp.dir, "no-protos"));
+    fs.rmSync(path.join(project, "node_modules", "@dataform", "core", "core.proto"));
+    const script = `
+      const { compileProject } = require(${JSON.stringify(path.join(PROJECT_ROOT, "scripts", "dataform", "compile.ts"))});
+      (async () => {
+        for (const useCache of [false, false]) {
+          const result = await compileProject({ projectDir: ${JSON.stringify(project)}, vars: {}, useCache });
+          process.stdout.write(result.compiler + " " + JSON.stringify(result.graph) + "\\n");
+        }
+      })();`;
+    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, "tsconfig.json") },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const realProject = fs.realpathSync(project);
+    assert.equal(
+      run.stderr,
+      `Could not compile the Dataform project in this process (ENOENT: no such file or directory, open '${path.join(realProject, "node_modules", "@dataform", "core", "core.proto")}'); ` +
+        "compiling with the Dataform CLI instead, which is slower.\n"
+    );
+    const reference = JSON.stringify(JSON.parse(cliCompileOutput(project, {}).stdout));
+    assert.deepEqual(run.stdout.trim().split("\n"), [`cli ${reference}`, `cli ${reference}`]);
   });
 });
