@@ -151,14 +151,13 @@ describe("Dataform unit tests on DuckDB", function () {
   });
   after(() => warehouse.close());
 
-  it("pass for the project's tests of customer_rfm and agg_daily_sales", async () => {
+  it("pass for every unit test of the project, in the compile's order", async () => {
     const results = await runUnitTests(warehouse, graph);
+    // Which tests the project has is pinned by test/dataform/compile.test.ts; here, each of them passes.
+    assert.ok(results.length >= 2);
     assert.deepEqual(
       results.map((result) => [result.name, result.passed, result.differences]),
-      [
-        ["agg_daily_sales_by_country", true, []],
-        ["customer_rfm_scores", true, []],
-      ]
+      (graph.tests ?? []).map((test) => [test.name, true, []])
     );
   });
 
