@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Output } from "./cli/output";
-import { formatCount } from "./cli/output";
+import type { Output } from "./output";
+import { formatCount } from "./format";
 import { UsageError } from "./errors";
 import { compileProject } from "./dataform/compile";
 import { generateSampleCsv } from "./generate/sample-data";

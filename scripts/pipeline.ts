@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { DATASETS } from "./config";
 import { compileProject, type CompileResult } from "./dataform/compile";
 import { LoadError, UsageError } from "./errors";
 import type { FileLoadResult } from "./loader/duckdb-loader";
@@ -9,8 +10,9 @@ import { selectActions, type Selection } from "./runner/selection";
 import { runUnitTests, type UnitTestResult } from "./runner/unit-tests";
 import { runGraph, type ActionResult, type RunReport } from "./runner/duckdb-runner";
 import { writeRunReport } from "./runner/run-report";
-import { formatCount, type Output } from "./cli/output";
-import { describeAction } from "./cli/describe-action";
+import { formatCount } from "./format";
+import type { Output } from "./output";
+import { describeAction } from "./describe-action";
 import { DuckDbWarehouse } from "./warehouse/duckdb";
 import { secondsSince, startTimer } from "./timing";
 
@@ -31,6 +33,8 @@ export interface PipelineOptions {
   runTests?: boolean;
   /** Show the engine's own error under a refused file's message. */
   verbose?: boolean;
+  /** Write DuckDB's query profile of each action into this folder (see RunOptions.profileDir). */
+  profileDir?: string;
   output: Output;
 }
 
@@ -107,6 +111,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ? { actions: [], succeeded: false, seconds: 0 }
       : await runGraph(warehouse, graph, {
           fullRefresh: options.fullRefresh,
+          ...(options.profileDir ? { profileDir: options.profileDir } : {}),
           onActionDone: (result: ActionResult, done: number, total: number) => {
             for (const line of describeAction(result, done, total)) output.info(line);
           },
@@ -166,7 +171,7 @@ export function describeLoad(result: FileLoadResult, verbose = false): string {
   if (result.status === "unchanged") return `  ${result.sourceFile}: already loaded (same file version, ${rows} rows); nothing to do.`;
   const verb = result.status === "replaced" ? "replaced the earlier version with" : "landed";
   const from = result.previousPath ? ` (the earlier version came from ${result.previousPath})` : "";
-  const malformed = result.malformedLines > 0 ? `, ${formatCount(result.malformedLines)} malformed line(s) set aside in ecommerce_raw.raw_sales_malformed` : "";
+  const malformed = result.malformedLines > 0 ? `, ${formatCount(result.malformedLines)} malformed line(s) set aside in ${DATASETS.raw}.raw_sales_malformed` : "";
   const headers = result.repeatedHeaders > 0 ? `, ${formatCount(result.repeatedHeaders)} repeated header line(s) skipped` : "";
   const note = result.note ? `; ${result.note}` : "";
   return `  ${result.sourceFile}: ${verb} ${rows} rows (${result.encoding})${malformed}${headers} in ${result.seconds.toFixed(2)}s${from}${note}.`;

@@ -1,4 +1,4 @@
-import { formatCount, formatTable } from "./cli/output";
+import { formatCount, formatTable } from "./format";
 import { targetName, type CompiledGraph, type Target } from "./dataform/compiled-graph";
 import { DASHBOARD_TABLES } from "./dashboard/read-models";
 import { planActions } from "./runner/action-graph";

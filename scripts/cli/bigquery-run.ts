@@ -5,7 +5,8 @@ import { requireCloudSettings, type ProjectConfig } from "../config";
 import { parseVars } from "../dataform/compile";
 import { UsageError } from "../errors";
 import { cloudConfig, type LoadFlags, type PipelineFlags } from "./flags";
-import { formatCount, type Output } from "./output";
+import { formatCount } from "../format";
+import type { Output } from "../output";
 import { resolveSources } from "./sources";
 
 /**

@@ -1,5 +1,5 @@
 import type { FileLoadResult } from "../loader/duckdb-loader";
-import { formatCount } from "./output";
+import { formatCount } from "../format";
 
 /**
  * What a load did, file by file, kept as it goes: for the closing summary, and for Ctrl-C, which

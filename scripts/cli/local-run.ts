@@ -12,7 +12,8 @@ import { runPipeline, type PipelineResult } from "../pipeline";
 import { collectSummary, formatSummary } from "../summary";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
 import type { RunOptions } from "./flags";
-import { formatCount, type Output } from "./output";
+import { formatCount } from "../format";
+import type { Output } from "../output";
 import { loadProgressBar } from "./progress";
 import { LoadTracker, reportingInterrupts } from "./load-report";
 

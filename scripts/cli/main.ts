@@ -1,42 +1,22 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { runBenchmark, runIncrementalBenchmark } from "../bench";
-import { createBigQuery } from "../cloud/bigquery-loader";
-import { createStorage } from "../cloud/gcs";
-import { resolveCompileSettings, resolveScheduleSettings, runCompile, runSchedule, type ScheduleFlags } from "../cloud/schedule";
-import { runSetup } from "../cloud/setup";
-import { loadProjectConfig } from "../config";
-import { lookerStudioLink } from "../dashboard/looker-link";
-import { writeDashboard } from "../dashboard/write-dashboard";
-import { compileProject, parseVars } from "../dataform/compile";
+import { DATASETS } from "../config";
 import { describeError, EcomError, UsageError } from "../errors";
-import { generateSampleCsv } from "../generate/sample-data";
-import { loadSources } from "../loader/load-sources";
-import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
-import { describeLoad } from "../pipeline";
-import { DuckDbWarehouse } from "../warehouse/duckdb";
-import { consoleOutput, formatCount, type Output } from "./output";
-import { loadProgressBar } from "./progress";
-import { loadIntoBigQuery, runOnBigQuery } from "./bigquery-run";
-import {
-  cloudConfig,
-  integer,
-  loadOptions,
-  nonNegativeInteger,
-  positiveInteger,
-  type CloudFlags,
-  type LoadFlags,
-  type PipelineFlags,
-  type RunOptions,
-} from "./flags";
-import { ensureSample, runAndSummarise } from "./local-run";
-import { resolveSources } from "./sources";
-import { LoadTracker, reportingInterrupts } from "./load-report";
 import { TEXT_ENCODINGS } from "../loader/file-probe";
+import { consoleOutput, type Output } from "../output";
+import { DEFAULT_WAREHOUSE, PROJECT_ROOT } from "../paths";
+import { integer, nonNegativeInteger, positiveInteger, type PipelineFlags, type RunOptions } from "./flags";
+import { benchCommand, type BenchFlags } from "./commands/bench";
 import { checkCommand, type CheckFlags } from "./commands/check";
-import { unitTestCommand, type UnitTestFlags } from "./commands/unit-test";
+import { dashboardCommand, type DashboardFlags } from "./commands/dashboard";
 import { docsCommand, type DocsFlags } from "./commands/docs";
+import { gcpCompileCommand, gcpScheduleCommand, gcpSetupCommand, type GcpCompileFlags, type GcpScheduleFlags, type GcpSetupFlags } from "./commands/gcp";
+import { generateCommand, type GenerateFlags } from "./commands/generate";
+import { loadCommand, type LoadCommandFlags } from "./commands/load";
+import { lookerLinkCommand, type LookerLinkFlags } from "./commands/looker-link";
+import { pipelineCommand } from "./commands/pipeline";
+import { runCommand } from "./commands/run";
+import { unitTestCommand, type UnitTestFlags } from "./commands/unit-test";
 
 const DEFAULT_SAMPLE_ROWS = 100_000;
 const DEFAULT_SEED = 42;
@@ -82,7 +62,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .option("--allow-copies", "load a file even when its content is byte-identical to an already-loaded file of another name", false)
       .option("--verbose", "show the underlying engine error under a refused file's message", false);
   const maxBadLinesOption = () =>
-    new Option("--max-bad-lines <n>", "set up to n malformed lines aside in ecommerce_raw.raw_sales_malformed instead of refusing the file")
+    new Option("--max-bad-lines <n>", `set up to n malformed lines aside in ${DATASETS.raw}.raw_sales_malformed instead of refusing the file`)
       .argParser(nonNegativeInteger)
       .default(0);
   const varsOption = () => new Option("--vars <pairs>", "Dataform vars, e.g. rfm_as_of=2011-12-10,top_n=5");
@@ -112,63 +92,22 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)")
       .option("--rows <n>", "lines in the generated sample when no --source is given", positiveInteger, DEFAULT_SAMPLE_ROWS)
       .option("--seed <n>", "seed of the generated sample", integer, DEFAULT_SEED)
-  )).action(async (options: PipelineFlags) => {
-      if (options.warehouse === "bigquery") {
-        setExitCode(await runOnBigQuery(options, output));
-        return;
-      }
-      const sources = options.source ? resolveSources(options.source) : [await ensureSample(options.rows, options.seed, output)];
-      setExitCode(await runAndSummarise(sources, options, output, { ...loadOptions(options), verbose: options.verbose ?? false }, { dashboard: true }));
-    });
+  )).action(async (options: PipelineFlags) => setExitCode(await pipelineCommand(options, output)));
 
   withLandingOptions(program
     .command("load")
-    .description("Land CSV or CSV.GZ files in ecommerce_raw.raw_sales (idempotent per file version).")
+    .description(`Land CSV, CSV.GZ, XLSX and ZIP files in ${DATASETS.raw}.raw_sales (idempotent per file version).`)
     .requiredOption("--source <paths...>", "files, directories, quoted patterns (data/*.csv), gs://bucket/object or gs://bucket/prefix/*.csv")
     .addOption(new Option("--warehouse <name>", "where to land them").choices(["duckdb", "bigquery"]).default("duckdb"))
     .addOption(dbOption())
     .addOption(projectOption())
     .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
     .option("--location <name>", "BigQuery location (default: workflow_settings.yaml defaultLocation, or ECOM_LOCATION)"))
-    .action(async (options: { source: string[]; db: string; warehouse: "duckdb" | "bigquery"; projectDir: string; project?: string; location?: string } & LoadFlags) => {
-      const sources = resolveSources(options.source);
-      const config = loadProjectConfig(options.projectDir, {
-        ...(options.project ? { projectId: options.project } : {}),
-        ...(options.location ? { location: options.location } : {}),
-      });
-      if (options.warehouse === "bigquery") {
-        await loadIntoBigQuery(sources, config, options, output);
-        return;
-      }
-      const warehouse = await DuckDbWarehouse.open(options.db);
-      const progress = loadProgressBar();
-      const tracker = new LoadTracker(sources);
-      try {
-        await reportingInterrupts(
-          () => tracker.interrupted(),
-          (line) => output.info(line),
-          () =>
-            loadSources(warehouse, sources, (result) => output.result(describeLoad(result, options.verbose).trim()), {
-              ...loadOptions(options),
-              config,
-              onProgress: progress.onProgress,
-              onStart: tracker.onStart,
-              onResult: tracker.onResult,
-            })
-        );
-      } finally {
-        progress.stop();
-        warehouse.close();
-      }
-      if (tracker.results.length > 1 || tracker.refused.length > 0) output.result(tracker.summary());
-      if (tracker.refused.length > 0) setExitCode(1);
-    });
+    .action(async (options: LoadCommandFlags) => setExitCode(await loadCommand(options, output)));
 
   withRunOptions(
     program.command("run").description("Compile the Dataform graph for DuckDB and run it on the warehouse, as `dataform run` does (no loading).")
-  ).action(async (options: RunOptions) => {
-      setExitCode(await runAndSummarise([], options, output, {}, { title: "Run" }));
-    });
+  ).action(async (options: RunOptions) => setExitCode(await runCommand(options, output)));
 
   program
     .command("test")
@@ -176,9 +115,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .addOption(new Option("--warehouse <name>", "duckdb: the DuckDB compile on DuckDB; bigquery: the BigQuery compile on ZetaSQL's evaluator").choices(["duckdb", "bigquery"]).default("duckdb"))
     .addOption(varsOption())
     .addOption(projectOption())
-    .action(async (options: UnitTestFlags) => {
-      setExitCode(await unitTestCommand(options, output));
-    });
+    .action(async (options: UnitTestFlags) => setExitCode(await unitTestCommand(options, output)));
 
   program
     .command("check")
@@ -186,9 +123,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .addOption(new Option("--warehouse <name>", "the SQL to check").choices(["bigquery"]).default("bigquery"))
     .addOption(varsOption())
     .addOption(projectOption())
-    .action(async (options: CheckFlags) => {
-      setExitCode(await checkCommand(options, output));
-    });
+    .action(async (options: CheckFlags) => setExitCode(await checkCommand(options, output)));
 
   program
     .command("docs")
@@ -198,9 +133,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .addOption(new Option("--format <name>", "html: the site; json: the model on stdout; mermaid: the graph on stdout").choices(["html", "json", "mermaid"]).default("html"))
     .addOption(varsOption())
     .addOption(projectOption())
-    .action(async (options: DocsFlags) => {
-      setExitCode(await docsCommand(options, output));
-    });
+    .action(async (options: DocsFlags) => setExitCode(await docsCommand(options, output)));
 
   program
     .command("generate")
@@ -208,24 +141,14 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .option("--rows <n>", "data lines to write", positiveInteger, DEFAULT_SAMPLE_ROWS)
     .option("--seed <n>", "random seed", integer, DEFAULT_SEED)
     .requiredOption("--out <file>", "CSV file to write")
-    .action(async (options: { rows: number; seed: number; out: string }) => {
-      const stats = await generateSampleCsv({ rows: options.rows, seed: options.seed, out: options.out });
-      output.result(
-        `Wrote ${formatCount(stats.rows)} lines to ${options.out} (${formatCount(stats.untypeableLines)} deliberately untypeable, ` +
-          `${formatCount(stats.linesWithoutCustomer)} without customer, ${formatCount(stats.cancellationLines)} cancellations, ` +
-          `${stats.firstDate} to ${stats.lastDate}).`
-      );
-    });
+    .action(async (options: GenerateFlags) => setExitCode(await generateCommand(options, output)));
 
   program
     .command("dashboard")
     .description("Write the local dashboard of a warehouse: one self-contained HTML page, DIR/index.html.")
     .addOption(dbOption())
     .option("--out <dir>", "directory to write index.html into", "dashboard")
-    .action(async (options: { db: string; out: string }) => {
-      const { file, bytes } = await writeDashboard(options);
-      output.result(`Dashboard: ${file} (${formatCount(Math.round(bytes / 1024))} KB)`);
-    });
+    .action(async (options: DashboardFlags) => setExitCode(await dashboardCommand(options, output)));
 
   program
     .command("looker-link")
@@ -233,10 +156,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .addOption(projectOption())
     .option("--project <id>", "Google Cloud project (default: workflow_settings.yaml defaultProject, or ECOM_GCP_PROJECT)")
     .option("--report-name <name>", "name of the new report")
-    .action((options: { projectDir: string; project?: string; reportName?: string }) => {
-      const config = loadProjectConfig(options.projectDir, options.project ? { projectId: options.project } : {});
-      output.result(lookerStudioLink(config, options.reportName ? { reportName: options.reportName } : {}));
-    });
+    .action((options: LookerLinkFlags) => setExitCode(lookerLinkCommand(options, output)));
 
   const gcp = program.command("gcp").description("Set up and schedule the pipeline on Google Cloud (see docs/google-cloud.md).");
   const cloudOptions = (command: Command) =>
@@ -251,16 +171,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .description("Create the raw-files bucket and the five datasets when missing; print the IAM roles Dataform needs.")
       .option("--dry-run", "read only: print what exists and what would be created", false)
       .option("--service-account <email>", "the account workflows run as (default: the var dataform_service_account, or ECOM_DATAFORM_SERVICE_ACCOUNT)")
-  ).action(async (options: CloudFlags & { dryRun: boolean; serviceAccount?: string }) => {
-    const config = cloudConfig(options);
-    await runSetup({
-      config,
-      clients: { storage: createStorage(config), bigquery: createBigQuery(config) },
-      dryRun: options.dryRun,
-      output,
-      ...(options.serviceAccount ? { serviceAccount: options.serviceAccount } : {}),
-    });
-  });
+  ).action(async (options: GcpSetupFlags) => setExitCode(await gcpSetupCommand(options, output)));
   cloudOptions(
     gcp
       .command("schedule")
@@ -278,10 +189,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .option("--service-account <email>", "the custom service account the workflow runs as (default: the var dataform_service_account, or ECOM_DATAFORM_SERVICE_ACCOUNT); required")
       .option("--resume", "resume a configuration paused in the console (default: report it and leave it paused)")
       .option("--dry-run", "read only: print what would be created, updated and compiled", false)
-  ).action(async (options: CloudFlags & ScheduleFlags & { dryRun: boolean }) => {
-    const config = cloudConfig(options);
-    await runSchedule({ config, settings: resolveScheduleSettings(config, options), dryRun: options.dryRun, output });
-  });
+  ).action(async (options: GcpScheduleFlags) => setExitCode(await gcpScheduleCommand(options, output)));
   cloudOptions(
     gcp
       .command("compile")
@@ -289,10 +197,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
       .option("--repository <id>", "Dataform repository id (default: ECOM_DATAFORM_REPOSITORY)")
       .option("--region <name>", "Dataform region (default: ECOM_DATAFORM_REGION, else from the location)")
       .option("--git-commitish <ref>", 'branch, tag or commit to compile, pushed to the connected git repository (default "main")')
-  ).action(async (options: CloudFlags & { repository?: string; region?: string; gitCommitish?: string }) => {
-    const config = cloudConfig(options);
-    await runCompile({ config, settings: resolveCompileSettings(config, options), output });
-  });
+  ).action(async (options: GcpCompileFlags) => setExitCode(await gcpCompileCommand(options, output)));
 
   program
     .command("bench")
@@ -302,15 +207,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .option("--source <file>", "benchmark on this file instead of a generated one")
     .option("--work-dir <dir>", "where the benchmark's files go", path.join("bench-output"))
     .option("--incremental", "instead: time an incremental run of the source's last month against a full rebuild", false)
-    .action(async (options: { rows: number; seed: number; source?: string; workDir: string; incremental: boolean }) => {
-      if (!options.incremental) {
-        await runBenchmark({ ...options, output });
-        return;
-      }
-      const source = options.source ?? path.join(options.workDir, `bench-${options.rows}-seed${options.seed}.csv`);
-      if (!options.source && !fs.existsSync(source)) await generateSampleCsv({ rows: options.rows, seed: options.seed, out: source });
-      await runIncrementalBenchmark({ source, workDir: options.workDir, output });
-    });
+    .action(async (options: BenchFlags) => setExitCode(await benchCommand(options, output)));
 
   return program;
 }

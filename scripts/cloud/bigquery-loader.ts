@@ -7,7 +7,7 @@ import { LoadError } from "../errors";
 import { mapHeader } from "../loader/csv-header";
 import { detectSampleEncoding, firstLine, type SourceEncoding } from "../loader/file-probe";
 import retail = require("../../includes/retail");
-import { formatCount } from "../cli/output";
+import { formatCount } from "../format";
 import { apiErrorCode, describeApiError, readGcsHead, type GcsObject } from "./gcs";
 import { landingTablesStatement, landRowsStatement, latestLedgerStatement, rawTables, type RawTables } from "./bigquery-loader-sql";
 
@@ -67,7 +67,7 @@ interface LedgerEntry {
 }
 
 /**
- * Lands Cloud Storage objects into ecommerce_raw.raw_sales with BigQuery load jobs, straight from
+ * Lands Cloud Storage objects into the raw dataset's raw_sales with BigQuery load jobs, straight from
  * their gs:// URIs: only each object's head passes through this machine. Every header is checked
  * first, so a bad file refuses the whole batch before any job runs. Then, object by object: the
  * ledger says whether this generation is already landed; if not, a load job fills a per-load

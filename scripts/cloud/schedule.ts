@@ -1,6 +1,6 @@
 import { protos, v1 } from "@google-cloud/dataform";
 import { PassThroughClient } from "google-auth-library";
-import type { Output } from "../cli/output";
+import type { Output } from "../output";
 import { requireCloudSettings, type ProjectConfig } from "../config";
 import { CloudError, UsageError } from "../errors";
 import { cloudFailure, isNotFound, requireCredentials } from "./cloud-errors";

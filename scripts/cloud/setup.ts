@@ -1,6 +1,7 @@
 import type { BigQuery, DatasetResource } from "@google-cloud/bigquery";
 import type { Storage } from "@google-cloud/storage";
-import { formatTable, type Output } from "../cli/output";
+import { formatTable } from "../format";
+import type { Output } from "../output";
 import { requireCloudSettings, type Datasets, type ProjectConfig } from "../config";
 import { CloudError, UsageError } from "../errors";
 import { cloudFailure, isNotFound, requireCredentials } from "./cloud-errors";

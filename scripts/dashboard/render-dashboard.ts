@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DATASETS } from "../config";
 import { PROJECT_ROOT } from "../paths";
 import type { DashboardData, DashboardKpis, DataQuality } from "./dashboard-data";
 
@@ -219,7 +220,7 @@ function qualityTable(caption: string, rows: QualityRow[]): string {
 }
 
 function renderFooter(data: DashboardData): string {
-  return `<footer>Built ${escapeHtml(timestamp.format(new Date(data.generatedAt)))} UTC from the ecommerce_analytics tables of ${escapeHtml(data.warehouse)}.</footer>`;
+  return `<footer>Built ${escapeHtml(timestamp.format(new Date(data.generatedAt)))} UTC from the ${DATASETS.analytics} tables of ${escapeHtml(data.warehouse)}.</footer>`;
 }
 
 function escapeHtml(text: string): string {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ExcelJS from "exceljs";
 import { main } from "../../scripts/cli/main";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { makeTempDir } from "../support/temp";
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../scripts/cli/main";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { generateSampleCsv, type GenerateStats } from "../../scripts/generate/sample-data";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { main } from "../../scripts/cli/main";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { copyFixtureProject } from "../support/fixture-project";
 import { makeTempDir } from "../support/temp";

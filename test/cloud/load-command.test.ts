@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import ExcelJS from "exceljs";
 import { main } from "../../scripts/cli/main";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { FakeGcp } from "../support/fake-gcp";
 import { makeTempDir } from "../support/temp";
 import { queryWarehouse } from "../support/warehouse";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import {
   createDataformClient,
   dataformRegionFor,

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import type { BigQuery } from "@google-cloud/bigquery";
 import { Storage } from "@google-cloud/storage";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { createBigQuery } from "../../scripts/cloud/bigquery-loader";
 import { createStorage } from "../../scripts/cloud/gcs";
 import { applySetup, formatRoles, planSetup, requiredRoles, runSetup, SetupError, type SetupStep } from "../../scripts/cloud/setup";

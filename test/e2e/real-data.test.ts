@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { main } from "../../scripts/cli/main";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { makeTempDir, SHARED_DATA_DIR } from "../support/temp";
 

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { main } from "../../scripts/cli/main";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { generateSampleCsv } from "../../scripts/generate/sample-data";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { makeTempDir } from "../support/temp";

@@ -7,7 +7,7 @@ import { loaderScripts } from "../../googlesql/tooling-scripts";
 import { withZetaSql } from "../../googlesql/zetasql-service";
 import { PROJECT_ROOT } from "../../paths";
 import { secondsSince, startTimer } from "../../timing";
-import type { Output } from "../output";
+import type { Output } from "../../output";
 
 export interface CheckFlags {
   warehouse: "bigquery";

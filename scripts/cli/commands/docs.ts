@@ -5,7 +5,7 @@ import { buildDocs, writeDocsSite } from "../../docs/write-docs";
 import { toMermaid } from "../../docs/mermaid";
 import { DEFAULT_WAREHOUSE } from "../../paths";
 import { secondsSince, startTimer } from "../../timing";
-import type { Output } from "../output";
+import type { Output } from "../../output";
 
 export interface DocsFlags {
   db?: string;

@@ -3,7 +3,7 @@ import { runUnitTestsOnZetaSql } from "../../googlesql/unit-tests";
 import { withZetaSql } from "../../googlesql/zetasql-service";
 import { runUnitTests, type UnitTestResult } from "../../runner/unit-tests";
 import { DuckDbWarehouse } from "../../warehouse/duckdb";
-import type { Output } from "../output";
+import type { Output } from "../../output";
 
 export interface UnitTestFlags {
   warehouse: "duckdb" | "bigquery";

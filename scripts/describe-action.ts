@@ -1,5 +1,5 @@
-import type { ActionResult } from "../runner/duckdb-runner";
-import { formatCount } from "./output";
+import type { ActionResult } from "./runner/duckdb-runner";
+import { formatCount } from "./format";
 
 /** The progress line(s) for one finished action; a failed assertion also shows its first rows. */
 export function describeAction(result: ActionResult, done: number, total: number): string[] {

@@ -1,32 +1,4 @@
-/**
- * Where commands write. Results go to stdout; progress and diagnostics go to stderr, so that
- * `ecom ... > file` keeps only results. Tests pass a recording Output to read what a command said.
- */
-export interface Output {
-  /** A line of results. */
-  result(line: string): void;
-  /** A line of progress or diagnostics. */
-  info(line: string): void;
-}
-
-export const consoleOutput: Output = {
-  result: (line) => process.stdout.write(`${line}\n`),
-  info: (line) => process.stderr.write(`${line}\n`),
-};
-
-/** An Output that keeps every line, for tests. */
-export class RecordingOutput implements Output {
-  readonly lines: string[] = [];
-  result(line: string): void {
-    this.lines.push(line);
-  }
-  info(line: string): void {
-    this.lines.push(line);
-  }
-  get text(): string {
-    return this.lines.join("\n");
-  }
-}
+/** How numbers, durations and tables are written for people, by the commands and the core alike. */
 
 /** 1234567 -> "1,234,567". */
 export function formatCount(value: number | string): string {
