@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { main } from "../../scripts/cli/main";
-import { RecordingOutput } from "../../scripts/cli/output";
+import { RecordingOutput } from "../../scripts/output";
 import { compileProject } from "../../scripts/dataform/compile";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { copyFixtureProject } from "../support/fixture-project";
