@@ -5,28 +5,11 @@
  * Shared by the Dataform models and the TypeScript loader, so both read files the same way.
  */
 
+const contract = require("./contract");
 const sql = require("./sql");
 
-/**
- * The eight source columns, in landing order, with their data.csv header and the header names
- * accepted for each (normalised). Headers are
- * compared after lower-casing and removing blanks and underscores, so `Customer ID`, `customer_id`
- * and `CustomerID` are one name. Online Retail II's names (`Invoice`, `Price`, `Customer ID`) are aliases.
- * @type {ReadonlyArray<{ column: string, header: string, headers: readonly string[] }>}
- */
-const SOURCE_COLUMNS = Object.freeze([
-  { column: "invoice_no", header: "InvoiceNo", headers: ["invoiceno", "invoice", "invoicenumber"] },
-  { column: "stock_code", header: "StockCode", headers: ["stockcode"] },
-  { column: "description", header: "Description", headers: ["description"] },
-  { column: "quantity", header: "Quantity", headers: ["quantity"] },
-  { column: "invoice_date", header: "InvoiceDate", headers: ["invoicedate"] },
-  { column: "unit_price", header: "UnitPrice", headers: ["unitprice", "price"] },
-  { column: "customer_id", header: "CustomerID", headers: ["customerid"] },
-  { column: "country", header: "Country", headers: ["country"] },
-]);
-
-/** The landing column names, in landing order. */
-const SOURCE_COLUMN_NAMES = Object.freeze(SOURCE_COLUMNS.map((source) => source.column));
+// The source columns are contract data (includes/contract.js); re-exported for the readers of headers.
+const { SOURCE_COLUMNS, SOURCE_COLUMN_NAMES } = contract;
 
 /**
  * The form a header name is compared in.

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "./errors";
+import contract = require("../includes/contract");
 
 /**
  * The one place the project's Google Cloud settings come from: workflow_settings.yaml (the Dataform
@@ -27,7 +28,7 @@ export interface ProjectConfig {
   apiEndpoint?: string;
 }
 
-/** The five datasets of the data contract. The SQLX configs name the same ones; a test checks they agree. */
+/** The five datasets of the data contract; a project's settings may rename the assertions' one. */
 export interface Datasets {
   raw: string;
   staging: string;
@@ -36,13 +37,8 @@ export interface Datasets {
   assertions: string;
 }
 
-export const DATASETS: Datasets = {
-  raw: "ecommerce_raw",
-  staging: "ecommerce_staging",
-  dwh: "ecommerce_dwh",
-  analytics: "ecommerce_analytics",
-  assertions: "ecommerce_assertions",
-};
+/** The datasets as the data contract (includes/contract.js) names them, the SQLX configs' too. */
+export const DATASETS: Readonly<Datasets> = contract.DATASETS;
 
 export interface ConfigOverrides {
   projectId?: string;

@@ -40,3 +40,6 @@ export function describeError(error: unknown): string {
   }
   return lines.join("\n");
 }
+
+/** A failure to start the Dataform CLI (its own failures are its exit code). */
+export class DataformRunError extends EcomError {}

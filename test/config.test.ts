@@ -2,7 +2,6 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DATASETS, loadProjectConfig, requireCloudSettings } from "../scripts/config";
-import { compileProject } from "../scripts/dataform/compile";
 import { PROJECT_ROOT } from "../scripts/paths";
 import { makeTempDir } from "./support/temp";
 
@@ -38,12 +37,5 @@ describe("the project configuration", function () {
     const config = loadProjectConfig(PROJECT_ROOT, {}, {});
     assert.throws(() => requireCloudSettings(config, ["projectId"]), /No Google Cloud project is configured \(got "your-gcp-project"\): set defaultProject in workflow_settings\.yaml, ECOM_GCP_PROJECT, or --project/);
     assert.throws(() => requireCloudSettings(config, ["bucket"]), /No Google Cloud bucket is configured \(got "your-raw-bucket"\)/);
-  });
-
-  it("names the same datasets as the Dataform graph", async () => {
-    const { graph } = await compileProject({ projectDir: PROJECT_ROOT, vars: {} });
-    const schemas = new Set([...(graph.tables ?? []), ...(graph.declarations ?? []), ...(graph.assertions ?? [])].map((action) => action.target.schema));
-    assert.deepEqual([...schemas].sort(), Object.values(DATASETS).sort());
-    assert.ok((graph.declarations ?? []).every((declaration) => declaration.target.schema === DATASETS.raw));
   });
 });

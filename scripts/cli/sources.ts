@@ -1,13 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LoadError } from "../errors";
+import { globMatcher, isGlob } from "../glob";
 
 const DATA_FILE = /\.(csv(\.gz)?|xlsx|zip)$/i;
 
 /**
  * The local files named on the command line: a file as it is; a directory as the .csv, .csv.gz,
- * .xlsx and .zip files directly inside it (Excel's lock files, `~$book.xlsx`, left out); a pattern with `*` or `?` in its last part (quoted, so the shell leaves
- * it alone) as the data files it matches. Sorted within each argument, so loads happen in a
+ * .xlsx and .zip files directly inside it (Excel's lock files, `~$book.xlsx`, left out); a pattern in
+ * its last part (quoted, so the shell leaves it alone) as the data files it matches, by the rule of
+ * scripts/glob.ts that gs:// patterns follow too. Sorted within each argument, so loads happen in a
  * repeatable order. gs:// URIs are passed through for the cloud loader.
  */
 export function resolveSources(paths: string[]): string[] {
@@ -15,7 +17,7 @@ export function resolveSources(paths: string[]): string[] {
   for (const entry of paths) {
     if (entry.startsWith("gs://")) {
       files.push(entry);
-    } else if (/[*?]/.test(path.basename(entry))) {
+    } else if (isGlob(entry)) {
       files.push(...matchPattern(entry));
     } else if (!fs.existsSync(entry)) {
       throw new LoadError(`${entry}: no such file or directory. Check the --source path.`);
@@ -32,18 +34,12 @@ export function resolveSources(paths: string[]): string[] {
 
 function matchPattern(pattern: string): string[] {
   const directory = path.dirname(pattern);
-  if (/[*?]/.test(directory)) throw new LoadError(`${pattern}: wildcards are allowed in the file name only, not in directories.`);
+  if (isGlob(directory)) throw new LoadError(`${pattern}: wildcards are allowed in the file name only, not in directories.`);
   if (!fs.existsSync(directory)) throw new LoadError(`${pattern}: no such directory ${directory}.`);
-  const expression = new RegExp(
-    `^${path
-      .basename(pattern)
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`
-  );
+  const matchesPattern = globMatcher(path.basename(pattern));
   const matches = fs
     .readdirSync(directory)
-    .filter((name) => expression.test(name) && isDataFile(name) && fs.statSync(path.join(directory, name)).isFile())
+    .filter((name) => matchesPattern(name) && isDataFile(name) && fs.statSync(path.join(directory, name)).isFile())
     .sort()
     .map((name) => path.join(directory, name));
   if (matches.length === 0) throw new LoadError(`${pattern}: no .csv, .csv.gz, .xlsx or .zip file matches.`);

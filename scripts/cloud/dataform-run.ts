@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Writable } from "node:stream";
 import type { ProjectConfig } from "../config";
 import { formatVars } from "../dataform/compile";
-import { EcomError, UsageError } from "../errors";
+import { UsageError } from "../errors";
+import { runDataformCli } from "../dataform-cli";
 
 /**
  * `ecom pipeline --warehouse bigquery`, after the load: the graph runs on BigQuery through the
@@ -35,8 +35,6 @@ export interface DataformRunOptions {
   defaultLocation?: string;
 }
 
-/** A failure to start `dataform run` (its own failures are its exit code). */
-export class DataformRunError extends EcomError {}
 
 /**
  * The vars of a BigQuery compile: the bigquery dialect (whatever workflow_settings.yaml says, since
@@ -76,15 +74,6 @@ export function dataformRunArgs(options: DataformRunOptions): string[] {
   return args;
 }
 
-/** The installed Dataform CLI's entry point. */
-export function dataformCliPath(): string {
-  try {
-    return require.resolve("@dataform/cli/bundle.js");
-  } catch (error) {
-    throw new DataformRunError("The Dataform CLI (@dataform/cli) is not installed: run `npm install`.", { cause: error });
-  }
-}
-
 /**
  * Refuses, before anything runs, a project without .df-credentials.json: `dataform run` would stop
  * at the first action with a less helpful message.
@@ -122,16 +111,17 @@ export interface RunDataformOptions {
  */
 export async function runDataform(options: DataformRunOptions, run: RunDataformOptions = {}): Promise<number> {
   checkCredentialsFile(options.projectDir);
-  const cliPath = run.cliPath ?? dataformCliPath();
-  const args = [cliPath, ...dataformRunArgs(options)];
   const stdout = run.stdout ?? process.stdout;
   const stderr = run.stderr ?? process.stderr;
-  return new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.projectDir, env: run.env ?? process.env, stdio: ["inherit", "pipe", "pipe"] });
-    // Forward chunk by chunk rather than piping, so the caller's streams are never ended by the child's.
-    child.stdout.on("data", (chunk: Buffer) => stdout.write(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.write(chunk));
-    child.on("error", (error) => reject(new DataformRunError(`Could not start the Dataform CLI (${cliPath}): ${error.message}`, { cause: error })));
-    child.on("close", (code) => resolve(code ?? 1));
+  // Forwarded chunk by chunk rather than piped, so the caller's streams are never ended by the child's.
+  const { code } = await runDataformCli({
+    args: dataformRunArgs(options),
+    cwd: options.projectDir,
+    ...(run.env ? { env: run.env } : {}),
+    ...(run.cliPath ? { cliPath: run.cliPath } : {}),
+    stdin: "inherit",
+    onStdout: (chunk) => stdout.write(chunk),
+    onStderr: (chunk) => stderr.write(chunk),
   });
+  return code;
 }

@@ -7,6 +7,7 @@ import * as zlib from "node:zlib";
 import { Storage, type File } from "@google-cloud/storage";
 import { isGzip } from "../loader/file-probe";
 import { LoadError, UsageError } from "../errors";
+import { globMatcher, isGlob, literalPrefix } from "../glob";
 
 /** One object version in Cloud Storage, as listed: what the loaders need to read it and to record it. */
 export interface GcsObject {
@@ -68,16 +69,16 @@ export function createStorage(config: { projectId: string; apiEndpoint?: string 
 }
 
 /**
- * The objects a URI names. A plain URI is one object (refused when missing). A URI with `*` is every
- * .csv, .csv.gz, .xlsx or .zip object under the pattern's literal prefix whose name matches the pattern (`*` stays
- * within one "folder"; a pattern ending .csv also takes the gzip-compressed .csv.gz exports), sorted
- * by name, and refused when none matches.
+ * The objects a URI names. A plain URI is one object (refused when missing). A pattern is every
+ * .csv, .csv.gz, .xlsx or .zip object under its literal prefix whose name matches it by the rule of
+ * scripts/glob.ts, local patterns' too (`*` stays within one "folder"; `*.csv` takes no .csv.gz:
+ * `*.{csv,csv.gz}` takes both), sorted by name, and refused when none matches.
  */
 export async function listGcsObjects(storage: Storage, uri: string): Promise<GcsObject[]> {
   const { bucket, pattern } = parseGcsUri(uri);
-  if (!pattern.includes("*")) return [await getObject(storage, bucket, pattern, uri)];
+  if (!isGlob(pattern)) return [await getObject(storage, bucket, pattern, uri)];
 
-  const prefix = pattern.slice(0, pattern.indexOf("*"));
+  const prefix = literalPrefix(pattern);
   let files: File[];
   try {
     [files] = await storage.bucket(bucket).getFiles({ prefix, autoPaginate: true });
@@ -127,16 +128,6 @@ function isLoadableName(name: string): boolean {
   return LOADABLE_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 
-/** A test of object names against a pattern where `*` is any run of characters but "/". */
-function globMatcher(pattern: string): (name: string) => boolean {
-  const source = pattern
-    .split("*")
-    .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join("[^/]*");
-  const regex = new RegExp(`^${source}$`);
-  // Exports are often gzip-compressed in place: raw/*.csv should also take raw/2011-02.csv.gz.
-  return (name) => regex.test(name) || (name.endsWith(".gz") && regex.test(name.slice(0, -".gz".length)));
-}
 
 /**
  * The first bytes of an object's content, read with a range request. A gzip object (named .gz, or

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { EcomError, UsageError } from "../errors";
+import contract = require("../../includes/contract");
 
 export interface GenerateOptions {
   rows: number;
@@ -38,19 +39,20 @@ export interface GenerateStats {
   lastDate: string;
 }
 
-/** The header of the UCI data.csv, byte for byte. */
-export const CSV_HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+/** The header of the UCI data.csv, byte for byte, as the data contract writes it. */
+export const CSV_HEADER: string = contract.SOURCE_HEADER_LINE;
 
 /** Largest `rows` accepted: beyond it the file would not be a reasonable demo or benchmark input. */
 export const MAX_ROWS = 50_000_000;
 
 /** Reasons of the deliberately broken lines, in the order they are cycled through. */
+const REJECT = contract.REJECT_REASONS;
 export const UNTYPEABLE_REASONS = Object.freeze([
-  "invalid quantity",
-  "invalid unit_price",
-  "invalid invoice_date",
-  "missing stock_code",
-  "invalid customer_id",
+  REJECT.invalidQuantity,
+  REJECT.invalidUnitPrice,
+  REJECT.invalidInvoiceDate,
+  REJECT.missingStockCode,
+  REJECT.invalidCustomerId,
 ] as const);
 
 export type UntypeableReason = (typeof UNTYPEABLE_REASONS)[number];
@@ -919,19 +921,19 @@ class SampleGenerator {
     let price = priceText(product.priceCents);
     let tail = header.tail;
     switch (reason) {
-      case "invalid quantity":
+      case REJECT.invalidQuantity:
         quantityText = alternate ? "x" : `${quantity}a`;
         break;
-      case "invalid unit_price":
+      case REJECT.invalidUnitPrice:
         price = alternate ? "abc" : decimalCommaPriceText(product.priceCents);
         break;
-      case "invalid invoice_date":
+      case REJECT.invalidInvoiceDate:
         dateText = alternate ? "not a date" : "31/31/2011 25:61";
         break;
-      case "missing stock_code":
+      case REJECT.missingStockCode:
         codeAndDescription = `,${csvField(product.description)}`;
         break;
-      case "invalid customer_id":
+      case REJECT.invalidCustomerId:
         tail = this.customerTail(`CUST-${customer.id.slice(-2)}`, customer.country);
         break;
     }

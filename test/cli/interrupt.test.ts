@@ -6,6 +6,7 @@ import { generateSampleCsv } from "../../scripts/generate/sample-data";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { makeTempDir } from "../support/temp";
 import { queryWarehouse } from "../support/warehouse";
+import { DATASETS } from "../../scripts/config";
 
 /*
  * Ctrl-C in the middle of `ecom load`, as a person presses it: a real process, a real SIGINT. The
@@ -54,10 +55,10 @@ describe("Ctrl-C during ecom load", function () {
       `Not tried: ${last}.`,
     ]);
     assert.equal(fs.existsSync(db), true);
-    assert.deepEqual(await queryWarehouse(db, "SELECT _source_file, COUNT(*) AS lines FROM ecommerce_raw.raw_sales GROUP BY ALL ORDER BY 1"), [
+    assert.deepEqual(await queryWarehouse(db, `SELECT _source_file, COUNT(*) AS lines FROM ${DATASETS.raw}.raw_sales GROUP BY ALL ORDER BY 1`), [
       { _source_file: "a.csv", lines: "5" },
     ]);
-    assert.deepEqual(await queryWarehouse(db, "SELECT source_file, rows_loaded FROM ecommerce_raw.load_ledger ORDER BY 1"), [
+    assert.deepEqual(await queryWarehouse(db, `SELECT source_file, rows_loaded FROM ${DATASETS.raw}.load_ledger ORDER BY 1`), [
       { source_file: "a.csv", rows_loaded: "5" },
     ]);
   });

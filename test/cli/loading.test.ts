@@ -6,6 +6,7 @@ import { main } from "../../scripts/cli/main";
 import { RecordingOutput } from "../../scripts/output";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { makeTempDir } from "../support/temp";
+import { DATASETS } from "../../scripts/config";
 
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 
@@ -49,15 +50,15 @@ describe("ecom load and pipeline on many files of many kinds", () => {
       output.text.includes(
         `refused: ${bad}: 1 malformed line(s); nothing was loaded from this file.\n` +
           "      line 2: expected 8 fields, found 9: 540050,85123A,ITEM 50,50,12/1/2010 8:26,2.55,17850,United Kingdom,EXTRA\n" +
-          "    Fix these lines, or load with --max-bad-lines 1 to set them aside in ecommerce_raw.raw_sales_malformed and land the rest."
+          `    Fix these lines, or load with --max-bad-lines 1 to set them aside in ${DATASETS.raw}.raw_sales_malformed and land the rest.`
       ),
       output.text
     );
     assert.ok(!/strict_mode|Original Line|CSV Error/.test(output.text), "DuckDB's own error is for --verbose only");
     assert.equal(output.lines.at(-1), `100 file(s): 99 landed, 0 replaced (99 rows in all), 0 unchanged, 1 refused: ${bad}.`);
-    assert.equal(await scalar(db, "SELECT COUNT(*) FROM ecommerce_raw.raw_sales"), "99");
-    assert.equal(await scalar(db, "SELECT COUNT(*) FROM ecommerce_raw.raw_sales WHERE _source_file = 'day-050.csv'"), "0");
-    assert.equal(await scalar(db, "SELECT COUNT(*) FROM ecommerce_raw.load_ledger"), "99");
+    assert.equal(await scalar(db, `SELECT COUNT(*) FROM ${DATASETS.raw}.raw_sales`), "99");
+    assert.equal(await scalar(db, `SELECT COUNT(*) FROM ${DATASETS.raw}.raw_sales WHERE _source_file = 'day-050.csv'`), "0");
+    assert.equal(await scalar(db, `SELECT COUNT(*) FROM ${DATASETS.raw}.load_ledger`), "99");
 
     const verbose = await ecom("load", "--source", bad, "--db", db, "--verbose");
     assert.equal(verbose.code, 1);
@@ -84,9 +85,9 @@ describe("ecom load and pipeline on many files of many kinds", () => {
     assert.match(output.text, /book\.xlsx#Sales: landed 1 rows \(xlsx\)/);
     assert.match(output.text, /joined\.csv: landed 2 rows \(utf-8\), 1 repeated header line\(s\) skipped/);
     assert.match(output.text, /windows\.csv: landed 1 rows \(windows-1252\)/);
-    assert.equal(await scalar(db, "SELECT description FROM ecommerce_raw.raw_sales WHERE _source_file = 'windows.csv'"), "“ALARM CLOCK”");
+    assert.equal(await scalar(db, `SELECT description FROM ${DATASETS.raw}.raw_sales WHERE _source_file = 'windows.csv'`), "“ALARM CLOCK”");
     const [raw, staged, rejected] = await Promise.all(
-      ["ecommerce_raw.raw_sales", "ecommerce_staging.stg_sales", "ecommerce_staging.stg_sales_rejected"].map((table) => scalar(db, `SELECT COUNT(*) FROM ${table}`))
+      [`${DATASETS.raw}.raw_sales`, `${DATASETS.staging}.stg_sales`, `${DATASETS.staging}.stg_sales_rejected`].map((table) => scalar(db, `SELECT COUNT(*) FROM ${table}`))
     );
     assert.deepEqual([raw, staged, rejected], ["4", "3", "1"], "raw = staged + rejected: the bad price is the one rejected line");
   });

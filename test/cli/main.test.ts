@@ -6,6 +6,7 @@ import { main } from "../../scripts/cli/main";
 import { RecordingOutput } from "../../scripts/output";
 import { generateSampleCsv, type GenerateStats } from "../../scripts/generate/sample-data";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
+import { DATASETS } from "../../scripts/config";
 
 interface Invocation {
   code: number;
@@ -149,7 +150,7 @@ describe("ecom command line (main)", () => {
       assert.ok(assertionCount > 0);
       assert.ok(output.lines.includes(`Assertions: ${assertionCount} passed, 0 failed.`), text);
 
-      assert.equal(tableCount(output, "ecommerce_raw.raw_sales"), "3,000");
+      assert.equal(tableCount(output, `${DATASETS.raw}.raw_sales`), "3,000");
       assert.match(text, /^ {2}segment +customers +share +revenue +share +avg recency \(days\)$/m);
       assert.ok(output.lines.includes(`Warehouse: ${db}`));
       // The pipeline's last step: the dashboard beside the warehouse, named after it.
@@ -161,12 +162,12 @@ describe("ecom command line (main)", () => {
       assert.equal(output.lines[output.lines.length - 1], `Docs and lineage: \`npm run docs -- --db ${db}\` writes ${path.relative(process.cwd(), docs)}`);
 
       const counts = await withWarehouse(db, async (warehouse) => ({
-        raw: Number(await warehouse.scalar("SELECT COUNT(*) FROM ecommerce_raw.raw_sales")),
-        staged: Number(await warehouse.scalar("SELECT COUNT(*) FROM ecommerce_staging.stg_sales")),
-        rejected: Number(await warehouse.scalar("SELECT COUNT(*) FROM ecommerce_staging.stg_sales_rejected")),
+        raw: Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${DATASETS.raw}.raw_sales`)),
+        staged: Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${DATASETS.staging}.stg_sales`)),
+        rejected: Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${DATASETS.staging}.stg_sales_rejected`)),
       }));
       assert.deepEqual(counts, { raw: 3000, staged: 3000 - stats.untypeableLines, rejected: stats.untypeableLines });
-      assert.equal(tableCount(output, "ecommerce_staging.stg_sales_rejected"), stats.untypeableLines.toLocaleString("en-US"));
+      assert.equal(tableCount(output, `${DATASETS.staging}.stg_sales_rejected`), stats.untypeableLines.toLocaleString("en-US"));
     });
 
     it("on a second run says the file is already loaded, reuses the compile and keeps the raw count", async () => {
@@ -174,10 +175,10 @@ describe("ecom command line (main)", () => {
       assert.equal(code, 0, output.text);
       assert.ok(output.lines.includes("  sample-3000.csv: already loaded (same file version, 3,000 rows); nothing to do."), output.text);
       assert.ok(output.lines.some((line) => line.startsWith("Compiled graph unchanged since the last compile: reused it")), output.text);
-      assert.equal(tableCount(output, "ecommerce_raw.raw_sales"), "3,000");
+      assert.equal(tableCount(output, `${DATASETS.raw}.raw_sales`), "3,000");
       const [raw, ledger] = await withWarehouse(db, async (warehouse) => [
-        Number(await warehouse.scalar("SELECT COUNT(*) FROM ecommerce_raw.raw_sales")),
-        Number(await warehouse.scalar("SELECT COUNT(*) FROM ecommerce_raw.load_ledger")),
+        Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${DATASETS.raw}.raw_sales`)),
+        Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${DATASETS.raw}.load_ledger`)),
       ]);
       assert.equal(raw, 3000);
       assert.equal(ledger, 1);

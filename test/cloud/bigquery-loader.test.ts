@@ -69,7 +69,7 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
   });
 
   /** Stores objects, lists them as the CLI would, and forgets the requests made so far. */
-  async function objectsAt(files: Record<string, Buffer | string>, uri = "gs://bucket/raw/*.csv"): Promise<GcsObject[]> {
+  async function objectsAt(files: Record<string, Buffer | string>, uri = "gs://bucket/raw/*.{csv,csv.gz}"): Promise<GcsObject[]> {
     for (const [name, data] of Object.entries(files)) fake.putObject("bucket", name, data, name.endsWith(".gz") ? "application/gzip" : "text/csv");
     const objects = await listGcsObjects(storage, uri);
     fake.clearRequests();
@@ -110,7 +110,7 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
       const [insert] = fake.jobInserts("load");
       assert.ok(insert);
       assert.deepEqual(insert.configuration.load, {
-        destinationTable: { projectId: "test-project", datasetId: "ecommerce_raw", tableId: `_load_${result.loadId.replace(/-/g, "")}` },
+        destinationTable: { projectId: "test-project", datasetId: DATASETS.raw, tableId: `_load_${result.loadId.replace(/-/g, "")}` },
         sourceFormat: "CSV",
         skipLeadingRows: 1,
         encoding: "UTF-8",
@@ -138,14 +138,14 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
       const objects = await objectsAt({ "raw/2011-01.csv": JANUARY });
       const [result] = await load(objects);
       assert.ok(result);
-      const perLoad = `\`test-project.ecommerce_raw._load_${result.loadId.replace(/-/g, "")}\``;
+      const perLoad = `\`test-project.${DATASETS.raw}._load_${result.loadId.replace(/-/g, "")}\``;
       const [script, ...others] = transactions();
       assert.ok(script);
       assert.equal(others.length, 0);
       const steps = [
         "BEGIN TRANSACTION;",
         "DELETE FROM `test-project.ecommerce_raw.raw_sales` WHERE _source_file = @uri;",
-        `INSERT INTO \`test-project.ecommerce_raw.raw_sales\` (${COLUMNS.join(", ")}, _source_file, _source_row, _load_id, _loaded_at)\nSELECT ${COLUMNS.join(", ")}, @uri, CAST(NULL AS INT64), @load_id, load_time FROM ${perLoad};`,
+        `INSERT INTO \`test-project.${DATASETS.raw}.raw_sales\` (${COLUMNS.join(", ")}, _source_file, _source_row, _load_id, _loaded_at)\nSELECT ${COLUMNS.join(", ")}, @uri, CAST(NULL AS INT64), @load_id, load_time FROM ${perLoad};`,
         "INSERT INTO `test-project.ecommerce_raw.load_ledger` (load_id, source_file, source_path, file_size, checksum, rows_loaded, loaded_at)\n" +
           `SELECT @load_id, @uri, @uri, @size, @generation, COUNT(*), load_time FROM ${perLoad};`,
         "COMMIT TRANSACTION;",
@@ -178,7 +178,7 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
         `GET /bigquery/v2/projects/test-project/jobs/${ids[2]}?location=EU&prettyPrint=false`,
         "POST /bigquery/v2/projects/test-project/jobs?prettyPrint=false",
         `GET /bigquery/v2/projects/test-project/queries/${ids[3]}?location=EU&formatOptions.useInt64Timestamp=true&prettyPrint=false`,
-        `DELETE /bigquery/v2/projects/test-project/datasets/ecommerce_raw/tables/_load_${result.loadId.replace(/-/g, "")}?prettyPrint=false`,
+        `DELETE /bigquery/v2/projects/test-project/datasets/${DATASETS.raw}/tables/_load_${result.loadId.replace(/-/g, "")}?prettyPrint=false`,
       ]);
       assert.deepEqual(
         queries().map((query) => query.query.split("\n")[0]),
@@ -254,7 +254,7 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
       assert.deepEqual(progress, [
         `gs://bucket/raw/2011-03.csv: load job ${result.jobId} running (UTF-8)`,
         `gs://bucket/raw/2011-03.csv: load job ${result.jobId} done, 1,234 rows`,
-        `gs://bucket/raw/2011-03.csv: 1,234 rows landed in test-project.ecommerce_raw.raw_sales (loaded, load ${result.loadId})`,
+        `gs://bucket/raw/2011-03.csv: 1,234 rows landed in test-project.${DATASETS.raw}.raw_sales (loaded, load ${result.loadId})`,
       ]);
       assert.equal(result.rows, 1234);
     });
@@ -354,12 +354,12 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
 
     it("refuses to go on when the ledger cannot be read, naming the URI", async () => {
       const objects = await objectsAt({ "raw/2011-01.csv": JANUARY });
-      fake.onQuery = (sql) => (sql === LEDGER_QUERY ? { error: "Access Denied: Table test-project:ecommerce_raw.load_ledger" } : { rows: [] });
+      fake.onQuery = (sql) => (sql === LEDGER_QUERY ? { error: `Access Denied: Table test-project:${DATASETS.raw}.load_ledger` } : { rows: [] });
       await assert.rejects(
         load(objects),
         (error: unknown) =>
           error instanceof LoadError &&
-          error.message === "gs://bucket/raw/2011-01.csv: cannot read the load ledger (Access Denied: Table test-project:ecommerce_raw.load_ledger). Nothing was loaded."
+          error.message === `gs://bucket/raw/2011-01.csv: cannot read the load ledger (Access Denied: Table test-project:${DATASETS.raw}.load_ledger). Nothing was loaded.`
       );
       assert.deepEqual(fake.jobInserts("load"), []);
     });
@@ -388,13 +388,13 @@ describe("BigQuery load from Cloud Storage (scripts/cloud/bigquery-loader)", () 
 
     it("turns a failed landing script into a LoadError saying raw_sales is unchanged, and drops the per-load table", async () => {
       const objects = await objectsAt({ "raw/2011-01.csv": JANUARY });
-      fake.onQuery = (sql) => (sql.includes("BEGIN TRANSACTION") ? { error: "Transaction is aborted due to concurrent update against table test-project.ecommerce_raw.raw_sales." } : { rows: [] });
+      fake.onQuery = (sql) => (sql.includes("BEGIN TRANSACTION") ? { error: `Transaction is aborted due to concurrent update against table test-project.${DATASETS.raw}.raw_sales.` } : { rows: [] });
       await assert.rejects(
         load(objects),
         (error: unknown) =>
           error instanceof LoadError &&
           error.message ===
-            "gs://bucket/raw/2011-01.csv: landing the loaded rows failed (Transaction is aborted due to concurrent update against table test-project.ecommerce_raw.raw_sales.). The transaction was rolled back: raw_sales and the ledger are unchanged."
+            `gs://bucket/raw/2011-01.csv: landing the loaded rows failed (Transaction is aborted due to concurrent update against table test-project.${DATASETS.raw}.raw_sales.). The transaction was rolled back: raw_sales and the ledger are unchanged.`
       );
       assert.deepEqual([...fake.tables], []);
     });

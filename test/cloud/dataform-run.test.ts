@@ -2,37 +2,48 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Writable } from "node:stream";
-import {
-  bigQueryVars,
-  checkCredentialsFile,
-  dataformCliPath,
-  dataformRunArgs,
-  runDataform,
-} from "../../scripts/cloud/dataform-run";
+import * as net from "node:net";
+import { bigQueryVars, checkCredentialsFile, dataformRunArgs, runDataform } from "../../scripts/cloud/dataform-run";
+import { dataformCliPath } from "../../scripts/dataform-cli";
 import { DATASETS, type ProjectConfig } from "../../scripts/config";
 import { UsageError } from "../../scripts/errors";
 import { makeTempDir } from "../support/temp";
 
-/** A stand-in for the Dataform CLI: prints its arguments and directory, then, a moment later, more; exits 3. */
+/**
+ * A stand-in for the Dataform CLI: prints its arguments and directory, then waits for the test to
+ * release it (a byte on the socket FAKE_RELEASE_SOCKET) before it prints more and exits 3.
+ */
 const FAKE_CLI = `
 process.stdout.write(JSON.stringify({ args: process.argv.slice(2), cwd: process.cwd() }) + "\\n");
 process.stderr.write("warning from the fake CLI\\n");
-setTimeout(() => {
+require("node:net").connect(process.env.FAKE_RELEASE_SOCKET).once("data", () => {
   process.stdout.write("done\\n");
   process.exit(Number(process.env.FAKE_EXIT_CODE ?? 3));
-}, 400);
+});
 `;
 
-/** A stream that keeps what it is given and when. */
+/** A stream that keeps what it is given, and says when the first chunk came. */
 class Collector extends Writable {
-  readonly chunks: { at: number; text: string }[] = [];
+  readonly chunks: string[] = [];
+  readonly firstChunk = new Promise<void>((resolve) => this.once("first-chunk", resolve));
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.chunks.push({ at: Date.now(), text: chunk.toString("utf8") });
+    this.chunks.push(chunk.toString("utf8"));
+    if (this.chunks.length === 1) this.emit("first-chunk");
     done();
   }
   get text(): string {
-    return this.chunks.map((chunk) => chunk.text).join("");
+    return this.chunks.join("");
   }
+}
+
+/**
+ * Releases the fake CLI once `released` settles: the CLI cannot finish before, so what the caller
+ * saw by then was streamed, not handed over at exit. Gives the env that points the CLI here.
+ */
+async function releasingServer(socketPath: string, released: Promise<void>): Promise<{ env: NodeJS.ProcessEnv; close: () => void }> {
+  const server = net.createServer((connection) => void released.then(() => connection.end("go")));
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return { env: { ...process.env, FAKE_RELEASE_SOCKET: socketPath }, close: () => server.close() };
 }
 
 describe("dataform run on BigQuery (scripts/cloud/dataform-run)", () => {
@@ -54,7 +65,7 @@ describe("dataform run on BigQuery (scripts/cloud/dataform-run)", () => {
     });
 
     const cases: [string, Parameters<typeof dataformRunArgs>[0], string[]][] = [
-      ["--actions", { projectDir: "/p", actions: ["ecommerce_dwh.fact_sales", "dim_*"] }, ["--actions", "ecommerce_dwh.fact_sales", "dim_*"]],
+      ["--actions", { projectDir: "/p", actions: [`${DATASETS.dwh}.fact_sales`, "dim_*"] }, ["--actions", `${DATASETS.dwh}.fact_sales`, "dim_*"]],
       ["--tags", { projectDir: "/p", tags: ["staging", "dwh"] }, ["--tags", "staging", "dwh"]],
       ["--include-deps", { projectDir: "/p", includeDeps: true }, ["--include-deps"]],
       ["--include-dependents", { projectDir: "/p", includeDependents: true }, ["--include-dependents"]],
@@ -157,20 +168,28 @@ describe("dataform run on BigQuery (scripts/cloud/dataform-run)", () => {
     it("runs `node <cli> run <dir> ...` in the project directory, streams stdout and stderr as they come, and returns the exit code", async () => {
       const stdout = new Collector();
       const stderr = new Collector();
-      const exitCode = await runDataform({ projectDir, tags: ["dwh"], includeDeps: true, dryRun: true }, { cliPath: fakeCli, stdout, stderr });
-      const finished = Date.now();
-      assert.equal(exitCode, 3);
-      const [first] = stdout.text.split("\n");
-      assert.deepEqual(JSON.parse(first ?? ""), { args: ["run", projectDir, "--tags", "dwh", "--include-deps", "--dry-run"], cwd: fs.realpathSync(projectDir) });
-      assert.match(stdout.text, /\ndone\n$/);
-      assert.equal(stderr.text, "warning from the fake CLI\n");
-      // Streamed: the first line arrived while the CLI was still running, not all at the end.
-      assert.ok(finished - (stdout.chunks[0]?.at ?? finished) >= 250, "the first output came before the CLI exited");
+      // Released only once its first line has reached us: were output passed on at exit, this would never end.
+      const release = await releasingServer(path.join(temp.dir, "release-streamed.sock"), stdout.firstChunk);
+      try {
+        const exitCode = await runDataform({ projectDir, tags: ["dwh"], includeDeps: true, dryRun: true }, { cliPath: fakeCli, stdout, stderr, env: release.env });
+        assert.equal(exitCode, 3);
+        const [first] = stdout.text.split("\n");
+        assert.deepEqual(JSON.parse(first ?? ""), { args: ["run", projectDir, "--tags", "dwh", "--include-deps", "--dry-run"], cwd: fs.realpathSync(projectDir) });
+        assert.match(stdout.text, /\ndone\n$/);
+        assert.equal(stderr.text, "warning from the fake CLI\n");
+      } finally {
+        release.close();
+      }
     });
 
     it("returns 0 when the CLI succeeds", async () => {
-      const exitCode = await runDataform({ projectDir }, { cliPath: fakeCli, stdout: new Collector(), stderr: new Collector(), env: { ...process.env, FAKE_EXIT_CODE: "0" } });
-      assert.equal(exitCode, 0);
+      const release = await releasingServer(path.join(temp.dir, "release-success.sock"), Promise.resolve());
+      try {
+        const exitCode = await runDataform({ projectDir }, { cliPath: fakeCli, stdout: new Collector(), stderr: new Collector(), env: { ...release.env, FAKE_EXIT_CODE: "0" } });
+        assert.equal(exitCode, 0);
+      } finally {
+        release.close();
+      }
     });
 
     it("finds the installed Dataform CLI", () => {

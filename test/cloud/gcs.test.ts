@@ -111,17 +111,27 @@ describe("Cloud Storage access (scripts/cloud/gcs)", () => {
       assert.deepEqual(fake.requestLines(), ["GET /storage/v1/b/bucket/o/raw%2F2011-01.csv"]);
     });
 
-    it("matches gs://bucket/raw/*.csv to raw/2011-01.csv and raw/2011-02.csv.gz, not raw/archive/x.csv nor raw/notes.txt, listing only the prefix raw/", async () => {
+    it("matches gs://bucket/raw/*.csv to raw/2011-01.csv only: not raw/2011-02.csv.gz, raw/archive/x.csv nor raw/notes.txt, listing only the prefix raw/", async () => {
       const objects = await listGcsObjects(storage, "gs://bucket/raw/*.csv");
       assert.deepEqual(
         objects.map((found) => [found.uri, found.size, found.generation]),
-        [
-          ["gs://bucket/raw/2011-01.csv", Buffer.byteLength(JANUARY), generations["raw/2011-01.csv"]],
-          ["gs://bucket/raw/2011-02.csv.gz", zlib.gzipSync(JANUARY).length, generations["raw/2011-02.csv.gz"]],
-        ]
+        [["gs://bucket/raw/2011-01.csv", Buffer.byteLength(JANUARY), generations["raw/2011-01.csv"]]]
       );
       assert.deepEqual(fake.requestLines(), ["GET /storage/v1/b/bucket/o?prefix=raw%2F"]);
       assert.equal(fake.requests[0]?.query.prefix, "raw/");
+    });
+
+    it("takes plain and gzip-compressed exports with gs://bucket/raw/*.{csv,csv.gz}, and lists from the literal prefix raw/2011-", async () => {
+      assert.deepEqual(
+        (await listGcsObjects(storage, "gs://bucket/raw/*.{csv,csv.gz}")).map((found) => found.name),
+        ["raw/2011-01.csv", "raw/2011-02.csv.gz"]
+      );
+      fake.clearRequests();
+      assert.deepEqual(
+        (await listGcsObjects(storage, "gs://bucket/raw/2011-0?.csv*")).map((found) => found.name),
+        ["raw/2011-01.csv", "raw/2011-02.csv.gz"]
+      );
+      assert.equal(fake.requests[0]?.query.prefix, "raw/2011-0");
     });
 
     it("lets * match within one folder of the pattern only: raw/*/x.csv finds raw/archive/x.csv", async () => {

@@ -64,8 +64,8 @@ function directorySize(directory: string): number {
 }
 
 /** `dataform compile --json` of a project with the main tree's CLI: the target of every action, and the core version used. */
-function compileTargets(projectDir: string): { targets: string[]; coreVersion: string } {
-  const graph = dataformCompile(projectDir) as CompiledGraph & { dataformCoreVersion: string };
+async function compileTargets(projectDir: string): Promise<{ targets: string[]; coreVersion: string }> {
+  const graph = (await dataformCompile(projectDir)) as CompiledGraph & { dataformCoreVersion: string };
   const targets: string[] = [];
   for (const kind of ["tables", "operations", "assertions", "declarations"] as const) {
     for (const action of graph[kind] ?? []) targets.push(`${kind}: ${action.target.schema}.${action.target.name}`);
@@ -111,7 +111,7 @@ describe("what Google's Dataform service installs (package.json)", function () {
     const projectDir = path.join(temp.dir, "repository");
     let expectedTargets: string[] = [];
 
-    before(function () {
+    before(async function () {
       const ping = npm(["ping"], temp.dir);
       if (ping.status !== 0) {
         console.log(`      skipped: the npm registry cannot be reached (npm ping: ${(ping.stderr || ping.stdout).trim().split("\n").pop() ?? ""})`);
@@ -119,12 +119,12 @@ describe("what Google's Dataform service installs (package.json)", function () {
       }
       copyWorkingTree(projectDir);
       // The graph as the main tree compiles it, with every dependency installed: the reference.
-      expectedTargets = compileTargets(PROJECT_ROOT).targets;
+      expectedTargets = (await compileTargets(PROJECT_ROOT)).targets;
     });
     after(() => temp.remove());
 
     for (const variant of [[], ["--ignore-scripts"]]) {
-      it(`npm ci --omit=dev${variant.map((flag) => ` ${flag}`).join("")} installs only @dataform/core, and the graph compiles from that tree`, () => {
+      it(`npm ci --omit=dev${variant.map((flag) => ` ${flag}`).join("")} installs only @dataform/core, and the graph compiles from that tree`, async () => {
         const install = npm(["ci", "--omit=dev", ...variant], projectDir);
         assert.equal(install.status, 0, `npm ci failed:\n${install.stderr}`);
         assert.deepEqual(installedPackages(projectDir), ["@dataform/core"]);
@@ -132,7 +132,7 @@ describe("what Google's Dataform service installs (package.json)", function () {
         assert.equal(core.version, CORE_VERSION);
         const kilobytes = Math.round(directorySize(path.join(projectDir, "node_modules")) / 1024);
         console.log(`      installed: @dataform/core ${core.version}, node_modules ${kilobytes} KB`);
-        const compiled = compileTargets(projectDir);
+        const compiled = await compileTargets(projectDir);
         assert.equal(compiled.coreVersion, CORE_VERSION);
         assert.deepEqual(compiled.targets, expectedTargets);
       });

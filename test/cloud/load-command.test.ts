@@ -8,6 +8,7 @@ import { RecordingOutput } from "../../scripts/output";
 import { FakeGcp } from "../support/fake-gcp";
 import { makeTempDir } from "../support/temp";
 import { queryWarehouse } from "../support/warehouse";
+import { DATASETS } from "../../scripts/config";
 
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 const JANUARY = [
@@ -66,26 +67,26 @@ describe("ecom load from Cloud Storage", function () {
 
   describe("into DuckDB", () => {
     it("lists the objects matching a pattern, streams each down and lands it under its gs:// URI", async () => {
-      const { exitCode, text } = await ecom("--source", "gs://shop-raw/raw_sales/*.csv", "--db", db);
+      const { exitCode, text } = await ecom("--source", "gs://shop-raw/raw_sales/*.{csv,csv.gz}", "--db", db);
       assert.equal(exitCode, 0, text);
       assert.match(text, /gs:\/\/shop-raw\/raw_sales\/2011-01\.csv: landed 3 rows \(utf-8\)/);
       assert.match(text, /gs:\/\/shop-raw\/raw_sales\/2011-02\.csv\.gz: landed 2 rows \(utf-8\)/);
       assert.deepEqual(downloads(), ["/storage/v1/b/shop-raw/o/raw_sales%2F2011-01.csv", "/storage/v1/b/shop-raw/o/raw_sales%2F2011-02.csv.gz"]);
       assert.deepEqual(
-        await queryWarehouse(db, "SELECT _source_file, COUNT(*) AS lines, MIN(_source_row) AS first, MAX(_source_row) AS last FROM ecommerce_raw.raw_sales GROUP BY ALL ORDER BY 1"),
+        await queryWarehouse(db, `SELECT _source_file, COUNT(*) AS lines, MIN(_source_row) AS first, MAX(_source_row) AS last FROM ${DATASETS.raw}.raw_sales GROUP BY ALL ORDER BY 1`),
         [
           { _source_file: "gs://shop-raw/raw_sales/2011-01.csv", lines: "3", first: "1", last: "3" },
           { _source_file: "gs://shop-raw/raw_sales/2011-02.csv.gz", lines: "2", first: "1", last: "2" },
         ]
       );
-      assert.deepEqual(await queryWarehouse(db, "SELECT source_file, checksum, file_size FROM ecommerce_raw.load_ledger ORDER BY 1"), [
+      assert.deepEqual(await queryWarehouse(db, `SELECT source_file, checksum, file_size FROM ${DATASETS.raw}.load_ledger ORDER BY 1`), [
         { source_file: "gs://shop-raw/raw_sales/2011-01.csv", checksum: generations.january, file_size: String(csv(JANUARY).length) },
         { source_file: "gs://shop-raw/raw_sales/2011-02.csv.gz", checksum: generations.february, file_size: String(zlib.gzipSync(csv(FEBRUARY)).length) },
       ]);
     });
 
     it("does not even download an object generation already loaded", async () => {
-      const { exitCode, text } = await ecom("--source", "gs://shop-raw/raw_sales/*.csv", "--db", db);
+      const { exitCode, text } = await ecom("--source", "gs://shop-raw/raw_sales/*.{csv,csv.gz}", "--db", db);
       assert.equal(exitCode, 0, text);
       assert.match(text, /2011-01\.csv: already loaded .*3 rows/);
       assert.deepEqual(downloads(), []);
@@ -96,7 +97,7 @@ describe("ecom load from Cloud Storage", function () {
       const { exitCode, text } = await ecom("--source", "gs://shop-raw/raw_sales/2011-01.csv", "--db", db);
       assert.equal(exitCode, 0, text);
       assert.match(text, /2011-01\.csv: replaced the earlier version with 2 rows/);
-      assert.deepEqual(await queryWarehouse(db, "SELECT COUNT(*) AS n FROM ecommerce_raw.raw_sales WHERE _source_file LIKE '%2011-01.csv'"), [{ n: "2" }]);
+      assert.deepEqual(await queryWarehouse(db, `SELECT COUNT(*) AS n FROM ${DATASETS.raw}.raw_sales WHERE _source_file LIKE '%2011-01.csv'`), [{ n: "2" }]);
     });
 
     it("takes Excel workbooks in a pattern too, each sheet landing under the object's URI and the sheet's name", async () => {
@@ -104,7 +105,7 @@ describe("ecom load from Cloud Storage", function () {
       const { exitCode, text } = await ecom("--source", "gs://shop-raw/books/*", "--db", db);
       assert.equal(exitCode, 0, text);
       assert.deepEqual(
-        await queryWarehouse(db, "SELECT invoice_no, quantity, invoice_date, unit_price, customer_id, _source_row FROM ecommerce_raw.raw_sales WHERE _source_file = 'gs://shop-raw/books/2011-03.xlsx#March'"),
+        await queryWarehouse(db, `SELECT invoice_no, quantity, invoice_date, unit_price, customer_id, _source_row FROM ${DATASETS.raw}.raw_sales WHERE _source_file = 'gs://shop-raw/books/2011-03.xlsx#March'`),
         [{ invoice_no: "541001", quantity: "3", invoice_date: "3/1/2011 9:00", unit_price: "12.75", customer_id: "12583", _source_row: "2" }]
       );
     });
@@ -123,7 +124,7 @@ describe("ecom load from Cloud Storage", function () {
       const [load] = fake.jobInserts("load");
       assert.deepEqual(load?.configuration.load?.sourceUris, ["gs://shop-raw/raw_sales/2011-02.csv.gz"]);
       assert.equal(load?.configuration.load?.skipLeadingRows, 1);
-      assert.equal(load?.configuration.load?.destinationTable?.datasetId, "ecommerce_raw");
+      assert.equal(load?.configuration.load?.destinationTable?.datasetId, DATASETS.raw);
       const scripts = fake.jobInserts("query").map((job) => job.configuration.query?.query ?? "");
       assert.ok(scripts.some((sql) => /BEGIN TRANSACTION;[\s\S]*DELETE FROM[\s\S]*INSERT INTO[\s\S]*load_ledger[\s\S]*COMMIT TRANSACTION;/.test(sql)));
       assert.deepEqual(downloads(), [], "no data passes through this machine");

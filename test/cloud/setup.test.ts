@@ -76,14 +76,14 @@ function sendError(res: http.ServerResponse, status: number, message: string): v
   sendJson(res, status, { error: { code: status, message, errors: [{ message, reason: status === 404 ? "notFound" : "invalid", domain: "global" }] } });
 }
 
-const DATASET_IDS = ["ecommerce_raw", "ecommerce_staging", "ecommerce_dwh", "ecommerce_analytics", "ecommerce_assertions"];
+const DATASET_IDS = Object.values(DATASETS);
 /** Each dataset with the description it is created with (shown in the BigQuery console). */
 const DESCRIPTIONS: Record<string, string> = {
-  ecommerce_raw: "Online Retail pipeline: raw CSV lines as landed (raw_sales, load_ledger).",
-  ecommerce_staging: "Online Retail pipeline: typed sales lines and the lines that could not be typed.",
-  ecommerce_dwh: "Online Retail pipeline: star schema (fact_sales and its dimensions).",
-  ecommerce_analytics: "Online Retail pipeline: dashboard aggregates and RFM customer segments.",
-  ecommerce_assertions: "Online Retail pipeline: Dataform assertion views.",
+  [DATASETS.raw]: "Online Retail pipeline: raw CSV lines as landed (raw_sales, load_ledger).",
+  [DATASETS.staging]: "Online Retail pipeline: typed sales lines and the lines that could not be typed.",
+  [DATASETS.dwh]: "Online Retail pipeline: star schema (fact_sales and its dimensions).",
+  [DATASETS.analytics]: "Online Retail pipeline: dashboard aggregates and RFM customer segments.",
+  [DATASETS.assertions]: "Online Retail pipeline: Dataform assertion views.",
 };
 const READS = ["GET /storage/v1/b/shop-raw", ...DATASET_IDS.map((id) => `GET /bigquery/v2/projects/shop-analytics/datasets/${id}`)];
 
@@ -183,7 +183,7 @@ describe("ecom gcp setup (scripts/cloud/setup)", () => {
   describe("resources that exist elsewhere", () => {
     it("reports a dataset in another location with its actual location and a note, and creates only what is missing", async () => {
       standIn.buckets.set("shop-raw", { location: "EU" });
-      standIn.datasets.set("ecommerce_raw", { location: "US" });
+      standIn.datasets.set(DATASETS.raw, { location: "US" });
       const plan = await planSetup(config, clients);
       assert.deepEqual(plan[0], { action: "exists", kind: "bucket", name: "shop-raw", location: "EU" });
       assert.equal(plan[1]?.location, "US");

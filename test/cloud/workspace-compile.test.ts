@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import type { CompiledGraph, CompiledOperation } from "../../scripts/dataform/compiled-graph";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { dataformCompile } from "../support/dataform-cli";
+import { DATASETS } from "../../scripts/config";
 
 /**
  * The scheduled ingestion (definitions/sources/ingest_raw_sales.sqlx) compiled as Dataform compiles
@@ -36,23 +37,23 @@ function writtenTables(operation: CompiledOperation): string[] {
 describe("the scheduled ingestion compiled for a workspace (dataform compile with overrides)", function () {
   this.timeout(60_000);
 
-  it("in production (the release's project, no suffix or prefix) runs and writes the declared raw tables, and only them and its external table", () => {
-    const graph = dataformCompile(PROJECT_ROOT, ["--default-database=shop-analytics"]);
+  it("in production (the release's project, no suffix or prefix) runs and writes the declared raw tables, and only them and its external table", async () => {
+    const graph = await dataformCompile(PROJECT_ROOT, ["--default-database=shop-analytics"]);
     const operation = ingestion(graph);
     assert.equal(operation.disabled ?? false, false);
-    const expected = LANDING_TABLES.map((table) => `shop-analytics.ecommerce_raw.${table}`);
+    const expected = LANDING_TABLES.map((table) => `shop-analytics.${DATASETS.raw}.${table}`);
     assert.deepEqual(writtenTables(operation), expected);
     assert.deepEqual(namedTables(operation), expected);
     // The very tables staging reads through the declarations.
-    const declared = (graph.declarations ?? []).filter((declaration) => declaration.target.schema === "ecommerce_raw");
+    const declared = (graph.declarations ?? []).filter((declaration) => declaration.target.schema === DATASETS.raw);
     assert.deepEqual(
       declared.map((declaration) => `${declaration.target.database}.${declaration.target.schema}.${declaration.target.name}`).sort(),
-      ["shop-analytics.ecommerce_raw.load_ledger", "shop-analytics.ecommerce_raw.raw_sales", "shop-analytics.ecommerce_raw.raw_sales_malformed"]
+      [`shop-analytics.${DATASETS.raw}.load_ledger`, `shop-analytics.${DATASETS.raw}.raw_sales`, `shop-analytics.${DATASETS.raw}.raw_sales_malformed`]
     );
   });
 
-  it("with --schema-suffix=dev is disabled, says why, and names only ecommerce_raw_dev tables, never production's ecommerce_raw", () => {
-    const graph = dataformCompile(PROJECT_ROOT, ["--default-database=shop-analytics", "--schema-suffix=dev"]);
+  it("with --schema-suffix=dev is disabled, says why, and names only ecommerce_raw_dev tables, never production's ecommerce_raw", async () => {
+    const graph = await dataformCompile(PROJECT_ROOT, ["--default-database=shop-analytics", "--schema-suffix=dev"]);
     const operation = ingestion(graph);
     assert.equal(operation.disabled, true);
     assert.match(
@@ -64,35 +65,35 @@ describe("the scheduled ingestion compiled for a workspace (dataform compile wit
     assert.deepEqual(namedTables(operation), expected);
     // Why it must be so: the declared raw tables keep production's dataset while built tables move.
     const rawSales = (graph.declarations ?? []).find((declaration) => declaration.target.name === "raw_sales");
-    assert.deepEqual(rawSales?.target, { database: "shop-analytics", schema: "ecommerce_raw", name: "raw_sales" });
+    assert.deepEqual(rawSales?.target, { database: "shop-analytics", schema: DATASETS.raw, name: "raw_sales" });
     const staged = (graph.tables ?? []).find((table) => table.target.name === "stg_sales");
     assert.equal(staged?.target.schema, "ecommerce_staging_dev");
   });
 
-  it("with --table-prefix=dev is disabled and names only dev_ tables, none of production's raw tables", () => {
-    const operation = ingestion(dataformCompile(PROJECT_ROOT, ["--default-database=shop-analytics", "--table-prefix=dev"]));
+  it("with --table-prefix=dev is disabled and names only dev_ tables, none of production's raw tables", async () => {
+    const operation = ingestion(await dataformCompile(PROJECT_ROOT, ["--default-database=shop-analytics", "--table-prefix=dev"]));
     assert.equal(operation.disabled, true);
     assert.match(operation.actionDescriptor?.description ?? "", /^DISABLED in this compilation: it has a table prefix "dev", /);
-    const expected = LANDING_TABLES.map((table) => `shop-analytics.ecommerce_raw.dev_${table}`);
+    const expected = LANDING_TABLES.map((table) => `shop-analytics.${DATASETS.raw}.dev_${table}`);
     assert.deepEqual(writtenTables(operation), expected);
     assert.deepEqual(namedTables(operation), expected);
   });
 
-  it("with a suffix and a prefix in a project of its own is disabled, naming both, and names only that project's suffixed, prefixed tables", () => {
-    const operation = ingestion(dataformCompile(PROJECT_ROOT, ["--default-database=shop-dev", "--schema-suffix=alice", "--table-prefix=tmp"]));
+  it("with a suffix and a prefix in a project of its own is disabled, naming both, and names only that project's suffixed, prefixed tables", async () => {
+    const operation = ingestion(await dataformCompile(PROJECT_ROOT, ["--default-database=shop-dev", "--schema-suffix=alice", "--table-prefix=tmp"]));
     assert.equal(operation.disabled, true);
     assert.match(operation.actionDescriptor?.description ?? "", /^DISABLED in this compilation: it has a schema suffix "alice" and a table prefix "tmp", /);
     assert.deepEqual(namedTables(operation), LANDING_TABLES.map((table) => `shop-dev.ecommerce_raw_alice.tmp_${table}`));
   });
 
-  it("in a project of its own without suffix or prefix (a development project) runs, and names only that project's tables", () => {
-    const operation = ingestion(dataformCompile(PROJECT_ROOT, ["--default-database=shop-dev"]));
+  it("in a project of its own without suffix or prefix (a development project) runs, and names only that project's tables", async () => {
+    const operation = ingestion(await dataformCompile(PROJECT_ROOT, ["--default-database=shop-dev"]));
     assert.equal(operation.disabled ?? false, false);
-    assert.deepEqual(namedTables(operation), LANDING_TABLES.map((table) => `shop-dev.ecommerce_raw.${table}`));
+    assert.deepEqual(namedTables(operation), LANDING_TABLES.map((table) => `shop-dev.${DATASETS.raw}.${table}`));
   });
 
-  it("with the placeholder project of workflow_settings.yaml names only tables of that project, which no one owns", () => {
-    const operation = ingestion(dataformCompile(PROJECT_ROOT));
-    assert.deepEqual(namedTables(operation), LANDING_TABLES.map((table) => `your-gcp-project.ecommerce_raw.${table}`));
+  it("with the placeholder project of workflow_settings.yaml names only tables of that project, which no one owns", async () => {
+    const operation = ingestion(await dataformCompile(PROJECT_ROOT));
+    assert.deepEqual(namedTables(operation), LANDING_TABLES.map((table) => `your-gcp-project.${DATASETS.raw}.${table}`));
   });
 });

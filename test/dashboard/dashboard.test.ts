@@ -14,6 +14,7 @@ import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { CHROMIUM, LAUNCH_ARGS, openPage, screenshot, type OpenedPage } from "../support/browser";
 import { makeTempDir, SHARED_DATA_DIR, silentOutput } from "../support/temp";
 import { queryWarehouse } from "../support/warehouse";
+import { DATASETS } from "../../scripts/config";
 
 /*
  * The dashboard as a user gets it: built by the project's own pipeline, written to disk, opened from
@@ -112,7 +113,7 @@ describe("the local dashboard", function () {
     });
 
     it("shows the KPIs the data contract defines", async () => {
-      const stagedSales = `FROM ecommerce_staging.stg_sales`;
+      const stagedSales = `FROM ${DATASETS.staging}.stg_sales`;
       const saleLine = `NOT is_cancellation AND NOT is_adjustment AND quantity > 0`;
       const expected = await one(`
         WITH totals AS (
@@ -130,8 +131,8 @@ describe("the local dashboard", function () {
           customers,
           CAST(ROUND(gross / orders, 2) AS VARCHAR) AS aov,
           CAST(ROUND(-cancelled / gross, 6) AS VARCHAR) AS cancellation_rate,
-          (SELECT COUNT(*) FROM ecommerce_analytics.customer_rfm) AS rfm_customers,
-          (SELECT CAST(MAX(as_of_date) AS VARCHAR) FROM ecommerce_analytics.customer_rfm) AS as_of
+          (SELECT COUNT(*) FROM ${DATASETS.analytics}.customer_rfm) AS rfm_customers,
+          (SELECT CAST(MAX(as_of_date) AS VARCHAR) FROM ${DATASETS.analytics}.customer_rfm) AS as_of
         FROM totals`);
       const page = desktop.page;
       const number = async (id: string) => Number(await kpiValue(page, id));
@@ -151,9 +152,9 @@ describe("the local dashboard", function () {
     it("shows the data quality of the load and the last run's assertions", async () => {
       const expected = await one(`
         SELECT
-          (SELECT COUNT(*) FROM ecommerce_raw.raw_sales) AS raw_rows,
-          (SELECT COUNT(*) FROM ecommerce_staging.stg_sales_rejected) AS rejected_rows,
-          (SELECT COUNT(*) FROM ecommerce_raw.load_ledger) AS files`);
+          (SELECT COUNT(*) FROM ${DATASETS.raw}.raw_sales) AS raw_rows,
+          (SELECT COUNT(*) FROM ${DATASETS.staging}.stg_sales_rejected) AS rejected_rows,
+          (SELECT COUNT(*) FROM ${DATASETS.raw}.load_ledger) AS files`);
       const text = async (id: string) => (await desktop.page.textContent(`#${id}`))?.replace(/,/g, "");
       assert.equal(await text("quality-raw-rows"), String(expected.raw_rows));
       assert.equal(await text("quality-rejected-rows"), String(expected.rejected_rows));
@@ -170,7 +171,7 @@ describe("the local dashboard", function () {
       const page = desktop.page;
       const firsts = await queryWarehouse(
         db,
-        "SELECT CAST(sales_month AS VARCHAR) AS month, COALESCE(description, stock_code) AS label FROM ecommerce_analytics.top_n_products_monthly WHERE rank = 1 ORDER BY sales_month"
+        `SELECT CAST(sales_month AS VARCHAR) AS month, COALESCE(description, stock_code) AS label FROM ${DATASETS.analytics}.top_n_products_monthly WHERE rank = 1 ORDER BY sales_month`
       );
       const options = await page.evaluate<string[]>(`[...document.querySelectorAll("#month-select option")].map((option) => option.value)`);
       assert.deepEqual(options, firsts.map((row) => row.month));

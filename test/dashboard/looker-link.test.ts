@@ -5,14 +5,14 @@ import { lookerStudioLink } from "../../scripts/dashboard/looker-link";
 import { PROJECT_ROOT } from "../../scripts/paths";
 
 describe("the Looker Studio link", () => {
-  const config = { projectId: "shop-analytics", datasets: { analytics: "ecommerce_analytics" } };
+  const config = { projectId: "shop-analytics", datasets: { analytics: DATASETS.analytics } };
 
   /** Every parameter the Linking API reads, written out by hand from its documentation. */
   const dataSource = (alias: string, tableId: string, datasourceName: string) => [
     [`ds.${alias}.connector`, "bigQuery"],
     [`ds.${alias}.type`, "TABLE"],
     [`ds.${alias}.projectId`, "shop-analytics"],
-    [`ds.${alias}.datasetId`, "ecommerce_analytics"],
+    [`ds.${alias}.datasetId`, DATASETS.analytics],
     [`ds.${alias}.tableId`, tableId],
     [`ds.${alias}.datasourceName`, datasourceName],
   ];

@@ -15,6 +15,7 @@ import { secondsSince, startTimer } from "../../scripts/timing";
 import { CHROMIUM, LAUNCH_ARGS, openPage, screenshot, type OpenedPage } from "../support/browser";
 import { makeTempDir, silentOutput } from "../support/temp";
 import { queryWarehouse } from "../support/warehouse";
+import { DATASETS } from "../../scripts/config";
 
 /*
  * The docs site as a user gets it: a pipeline builds a warehouse from a generated sample, `ecom docs`
@@ -23,7 +24,7 @@ import { queryWarehouse } from "../support/warehouse";
  * docs model.
  */
 const MAX_SITE_BYTES = 3 * 1024 * 1024;
-const RFM = "ecommerce_analytics.customer_rfm";
+const RFM = `${DATASETS.analytics}.customer_rfm`;
 
 /** Every action id of a compile, as the site must list it. */
 function actionIds(graph: CompiledGraph): string[] {
@@ -67,8 +68,8 @@ describe("ecom docs: the docs and lineage site", function () {
       const monetary = model.actions.find((action) => action.id === RFM)?.columns.find((column) => column.name === "monetary");
       assert.deepEqual(monetary?.lineage, {
         kind: "derived",
-        sources: ["ecommerce_dwh.fact_sales.line_amount"],
-        origins: ["ecommerce_raw.raw_sales.quantity", "ecommerce_raw.raw_sales.unit_price"],
+        sources: [`${DATASETS.dwh}.fact_sales.line_amount`],
+        origins: [`${DATASETS.raw}.raw_sales.quantity`, `${DATASETS.raw}.raw_sales.unit_price`],
         originsUnknown: false,
       });
       assert.equal(monetary?.type, "NUMERIC");
@@ -76,7 +77,7 @@ describe("ecom docs: the docs and lineage site", function () {
     });
 
     it("gives each table the row count the warehouse holds", async () => {
-      const [count] = await queryWarehouse(db, "SELECT COUNT(*) AS n FROM ecommerce_analytics.customer_rfm");
+      const [count] = await queryWarehouse(db, `SELECT COUNT(*) AS n FROM ${DATASETS.analytics}.customer_rfm`);
       assert.equal(model.actions.find((action) => action.id === RFM)?.rows, Number(count?.n));
       assert.equal(model.actions.find((action) => action.id === RFM)?.lastRun?.status, "succeeded");
     });
@@ -94,7 +95,7 @@ describe("ecom docs: the docs and lineage site", function () {
     });
 
     it("says what each built-in assertion checks, read from the compiled query", () => {
-      const checks = (name: string) => model.actions.find((action) => action.id === `ecommerce_assertions.${name}`)?.checks;
+      const checks = (name: string) => model.actions.find((action) => action.id === `${DATASETS.assertions}.${name}`)?.checks;
       assert.equal(checks("ecommerce_analytics_agg_daily_sales_assertions_uniqueKey_0"), "unique key: no two rows share (sales_date, country)");
       assert.match(checks("ecommerce_analytics_customer_rfm_assertions_rowConditions") ?? "", /^every row satisfies: r_score BETWEEN 1 AND 5; /);
     });
@@ -132,7 +133,7 @@ describe("ecom docs: the docs and lineage site", function () {
       assert.deepEqual(nodes.sort(), drawn);
       const edges = await desktop.page.$$eval("#graph .edge", (elements) => elements.length);
       assert.equal(edges, model.edges.filter((edge) => drawn.includes(edge.from) && drawn.includes(edge.to)).length);
-      const box = await desktop.page.locator('#graph .node[data-id="ecommerce_raw.raw_sales"]').boundingBox();
+      const box = await desktop.page.locator(`#graph .node[data-id="${DATASETS.raw}.raw_sales"]`).boundingBox();
       assert.ok(box && box.width > 0 && box.height > 0, "the raw_sales node is not drawn");
     });
 
@@ -143,7 +144,7 @@ describe("ecom docs: the docs and lineage site", function () {
 
     it("opens customer_rfm from the graph: every documented column, fact_sales and dim_customers upstream, agg_customer_segments downstream", async () => {
       const page = desktop.page;
-      await page.click('#graph .node[data-id="ecommerce_dwh.fact_sales"]');
+      await page.click(`#graph .node[data-id="${DATASETS.dwh}.fact_sales"]`);
       await page.click(`#graph .node[data-id="${RFM}"]`);
       assert.equal(await page.getAttribute("#detail", "data-action"), RFM);
       const documented = (graph.tables?.find((table) => targetName(table.target) === RFM)?.actionDescriptor?.columns ?? []).map((column) => (column.path ?? []).join("."));
@@ -151,15 +152,15 @@ describe("ecom docs: the docs and lineage site", function () {
       const shown = await page.$$eval("#columns tr[data-column]", (rows) => rows.map((row) => row.getAttribute("data-column") ?? ""));
       assert.deepEqual(documented.filter((column) => !shown.includes(column)), []);
       const listed = async (list: string) => page.$$eval(`#${list} li[data-id]`, (items) => items.map((item) => item.getAttribute("data-id") ?? ""));
-      assert.deepEqual((await listed("upstream")).sort(), ["ecommerce_dwh.dim_customers", "ecommerce_dwh.fact_sales"]);
-      assert.ok((await listed("downstream")).includes("ecommerce_analytics.agg_customer_segments"));
+      assert.deepEqual((await listed("upstream")).sort(), [`${DATASETS.dwh}.dim_customers`, `${DATASETS.dwh}.fact_sales`]);
+      assert.ok((await listed("downstream")).includes(`${DATASETS.analytics}.agg_customer_segments`));
       const classOf = async (id: string) => page.getAttribute(`#graph .node[data-id="${id}"]`, "class");
       assert.match((await classOf(RFM)) ?? "", /\bselected\b/);
-      assert.match((await classOf("ecommerce_raw.raw_sales")) ?? "", /\bupstream\b/);
-      assert.match((await classOf("ecommerce_analytics.agg_customer_segments")) ?? "", /\bdownstream\b/);
-      assert.match((await classOf("ecommerce_dwh.dim_dates")) ?? "", /\bdimmed\b/);
+      assert.match((await classOf(`${DATASETS.raw}.raw_sales`)) ?? "", /\bupstream\b/);
+      assert.match((await classOf(`${DATASETS.analytics}.agg_customer_segments`)) ?? "", /\bdownstream\b/);
+      assert.match((await classOf(`${DATASETS.dwh}.dim_dates`)) ?? "", /\bdimmed\b/);
       const lineage = await page.textContent('#columns tr[data-column="monetary"] td.lineage');
-      assert.equal(lineage, "computed from ecommerce_dwh.fact_sales.line_amountback to ecommerce_raw.raw_sales.quantity, ecommerce_raw.raw_sales.unit_price");
+      assert.equal(lineage, `computed from ${DATASETS.dwh}.fact_sales.line_amountback to ${DATASETS.raw}.raw_sales.quantity, ${DATASETS.raw}.raw_sales.unit_price`);
       await screenshot(page, "docs-1280x800.png");
     });
 

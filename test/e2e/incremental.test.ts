@@ -6,6 +6,7 @@ import { runPipeline, type PipelineResult } from "../../scripts/pipeline";
 import type { Row } from "../../scripts/warehouse/duckdb";
 import { queryWarehouse } from "../support/warehouse";
 import { makeTempDir, silentOutput } from "../support/temp";
+import { DATASETS } from "../../scripts/config";
 
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 const DECEMBER = [
@@ -34,11 +35,11 @@ describe("the pipeline run after run on one warehouse", function () {
   };
   const run = (sources: string[], fullRefresh = false) =>
     runPipeline({ sources, db, projectDir: PROJECT_ROOT, vars: {}, fullRefresh, output: silentOutput });
-  const factMode = (result: PipelineResult) => result.run.actions.find((action) => action.name === "ecommerce_dwh.fact_sales")?.mode;
+  const factMode = (result: PipelineResult) => result.run.actions.find((action) => action.name === `${DATASETS.dwh}.fact_sales`)?.mode;
   const failures = (result: PipelineResult) => result.run.actions.filter((action) => action.status !== "succeeded").map((action) => action.name);
   const query = (sql: string): Promise<Row[]> => queryWarehouse(db, sql);
   const factLines = () =>
-    query("SELECT invoice_no, quantity, CAST(line_amount AS VARCHAR) AS amount, _source_file FROM ecommerce_dwh.fact_sales ORDER BY invoice_no, quantity");
+    query(`SELECT invoice_no, quantity, CAST(line_amount AS VARCHAR) AS amount, _source_file FROM ${DATASETS.dwh}.fact_sales ORDER BY invoice_no, quantity`);
 
   after(() => temp.remove());
 
@@ -77,14 +78,14 @@ describe("the pipeline run after run on one warehouse", function () {
     assert.deepEqual(failures(result), []);
     assert.deepEqual(result.loads.map((load) => load.status), ["unchanged", "unchanged"]);
     assert.deepEqual(await factLines(), before);
-    assert.deepEqual(await query("SELECT COUNT(*) AS n FROM ecommerce_raw.raw_sales"), [{ n: "4" }]);
+    assert.deepEqual(await query(`SELECT COUNT(*) AS n FROM ${DATASETS.raw}.raw_sales`), [{ n: "4" }]);
   });
 
   it("ends where a full rebuild ends", async () => {
-    const incremental = await query("SELECT * FROM ecommerce_dwh.fact_sales ORDER BY sales_line_id");
+    const incremental = await query(`SELECT * FROM ${DATASETS.dwh}.fact_sales ORDER BY sales_line_id`);
     const result = await run([], true);
     assert.deepEqual(failures(result), []);
     assert.equal(factMode(result), "full");
-    assert.deepEqual(await query("SELECT * FROM ecommerce_dwh.fact_sales ORDER BY sales_line_id"), incremental);
+    assert.deepEqual(await query(`SELECT * FROM ${DATASETS.dwh}.fact_sales ORDER BY sales_line_id`), incremental);
   });
 });

@@ -6,18 +6,19 @@ import { RecordingOutput } from "../../scripts/output";
 import { splitByMonth } from "../../scripts/generate/split-by-month";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { makeTempDir, SHARED_DATA_DIR } from "../support/temp";
+import { DATASETS } from "../../scripts/config";
 
 const WHOLE_FILE = path.join(SHARED_DATA_DIR, "data.csv.gz");
 
 /** Tables compared whole: every column, every row. */
 const COMPARED_TABLES = [
-  "ecommerce_dwh.dim_customers",
-  "ecommerce_dwh.dim_products",
-  "ecommerce_dwh.dim_dates",
-  "ecommerce_analytics.agg_daily_sales",
-  "ecommerce_analytics.customer_rfm",
-  "ecommerce_analytics.agg_customer_segments",
-  "ecommerce_analytics.top_n_products_monthly",
+  `${DATASETS.dwh}.dim_customers`,
+  `${DATASETS.dwh}.dim_products`,
+  `${DATASETS.dwh}.dim_dates`,
+  `${DATASETS.analytics}.agg_daily_sales`,
+  `${DATASETS.analytics}.customer_rfm`,
+  `${DATASETS.analytics}.agg_customer_segments`,
+  `${DATASETS.analytics}.top_n_products_monthly`,
 ];
 /** Where the data came from (file, load, time) differs between the runs by design; the rest must not. */
 const LINEAGE_COLUMNS = ["_source_file", "_load_id", "_loaded_at"];
@@ -83,23 +84,23 @@ describe("incremental runs on the real data, one month after another", function 
 
   it("ends with fact_sales and every analytics table equal, row for row, to one full-refresh run over the same files", async () => {
     await pipeline(oneRun, months, "--full-refresh");
-    const factColumns = await columnsOf(oneRun, "ecommerce_dwh.fact_sales", LINEAGE_COLUMNS);
-    assert.equal(await differences(incremental, oneRun, "ecommerce_dwh.fact_sales", factColumns), 0);
+    const factColumns = await columnsOf(oneRun, `${DATASETS.dwh}.fact_sales`, LINEAGE_COLUMNS);
+    assert.equal(await differences(incremental, oneRun, `${DATASETS.dwh}.fact_sales`, factColumns), 0);
     for (const table of COMPARED_TABLES) assert.equal(await differences(incremental, oneRun, table, "*"), 0, table);
   });
 
   it("ends with the same facts and analytics as one run over the whole file", async () => {
     await pipeline(wholeFile, [WHOLE_FILE]);
-    const factColumns = await columnsOf(wholeFile, "ecommerce_dwh.fact_sales", [...LINEAGE_COLUMNS, "sales_line_id"]);
-    assert.equal(await differences(incremental, wholeFile, "ecommerce_dwh.fact_sales", factColumns), 0);
+    const factColumns = await columnsOf(wholeFile, `${DATASETS.dwh}.fact_sales`, [...LINEAGE_COLUMNS, "sales_line_id"]);
+    assert.equal(await differences(incremental, wholeFile, `${DATASETS.dwh}.fact_sales`, factColumns), 0);
     for (const table of COMPARED_TABLES) assert.equal(await differences(incremental, wholeFile, table, "*"), 0, table);
   });
 
   it("changes nothing when a month is loaded again", async () => {
     const text = await pipeline(incremental, [months[0] ?? ""]);
     assert.match(text, /2010-12\.csv: already loaded/);
-    const factColumns = await columnsOf(oneRun, "ecommerce_dwh.fact_sales", ["_load_id", "_loaded_at"]);
-    assert.equal(await differences(incremental, oneRun, "ecommerce_dwh.fact_sales", factColumns), 0);
+    const factColumns = await columnsOf(oneRun, `${DATASETS.dwh}.fact_sales`, ["_load_id", "_loaded_at"]);
+    assert.equal(await differences(incremental, oneRun, `${DATASETS.dwh}.fact_sales`, factColumns), 0);
   });
 });
 

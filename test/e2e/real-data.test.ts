@@ -5,6 +5,7 @@ import { main } from "../../scripts/cli/main";
 import { RecordingOutput } from "../../scripts/output";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { makeTempDir, SHARED_DATA_DIR } from "../support/temp";
+import { DATASETS } from "../../scripts/config";
 
 /*
  * The whole Online Retail dataset, checked against the figures published with it
@@ -58,13 +59,13 @@ describe("the pipeline on the real Online Retail data", function () {
     });
 
     it("lands every line as ISO-8859-1 and rejects none", async () => {
-      assert.deepEqual(await one("SELECT COUNT(*) AS n FROM ecommerce_raw.raw_sales"), { n: "541909" });
-      assert.deepEqual(await one("SELECT COUNT(*) AS n FROM ecommerce_staging.stg_sales_rejected"), { n: "0" });
-      assert.deepEqual(await one("SELECT COUNT(*) AS n FROM ecommerce_raw.raw_sales WHERE description LIKE '%£%'"), { n: "32" });
+      assert.deepEqual(await one(`SELECT COUNT(*) AS n FROM ${DATASETS.raw}.raw_sales`), { n: "541909" });
+      assert.deepEqual(await one(`SELECT COUNT(*) AS n FROM ${DATASETS.staging}.stg_sales_rejected`), { n: "0" });
+      assert.deepEqual(await one(`SELECT COUNT(*) AS n FROM ${DATASETS.raw}.raw_sales WHERE description LIKE '%£%'`), { n: "32" });
     });
 
     it("holds 541,909 fact rows summing Quantity x UnitPrice to 9,747,747.934", async () => {
-      assert.deepEqual(await one("SELECT COUNT(*) AS n, CAST(SUM(line_amount) AS VARCHAR) AS amount FROM ecommerce_dwh.fact_sales"), {
+      assert.deepEqual(await one(`SELECT COUNT(*) AS n, CAST(SUM(line_amount) AS VARCHAR) AS amount FROM ${DATASETS.dwh}.fact_sales`), {
         n: "541909",
         amount: "9747747.934000000",
       });
@@ -72,13 +73,13 @@ describe("the pipeline on the real Online Retail data", function () {
 
     it("scores the published RFM population: 4,338 customers, 18,532 invoices, revenue 8,911,407.904", async () => {
       assert.deepEqual(
-        await one("SELECT COUNT(*) AS n, SUM(frequency) AS invoices, CAST(SUM(monetary) AS VARCHAR) AS revenue FROM ecommerce_analytics.customer_rfm"),
+        await one(`SELECT COUNT(*) AS n, SUM(frequency) AS invoices, CAST(SUM(monetary) AS VARCHAR) AS revenue FROM ${DATASETS.analytics}.customer_rfm`),
         { n: "4338", invoices: "18532", revenue: "8911407.904000000" }
       );
     });
 
     it("segments customers within a few of the published counts (NTILE splits ties differently from qcut)", async () => {
-      const rows = await warehouse.query("SELECT segment, customers FROM ecommerce_analytics.agg_customer_segments");
+      const rows = await warehouse.query(`SELECT segment, customers FROM ${DATASETS.analytics}.agg_customer_segments`);
       assert.equal(rows.length, 10);
       for (const row of rows) {
         const published = PUBLISHED_SEGMENTS[String(row.segment)];
@@ -88,10 +89,10 @@ describe("the pipeline on the real Online Retail data", function () {
     });
 
     it("builds 374 days, 3,958 stock codes and 4,372 customers plus the unknown member", async () => {
-      assert.deepEqual(await one("SELECT COUNT(*) AS n FROM ecommerce_dwh.dim_dates"), { n: "374" });
-      assert.deepEqual(await one("SELECT COUNT(*) AS n FROM ecommerce_dwh.dim_products"), { n: "3958" });
+      assert.deepEqual(await one(`SELECT COUNT(*) AS n FROM ${DATASETS.dwh}.dim_dates`), { n: "374" });
+      assert.deepEqual(await one(`SELECT COUNT(*) AS n FROM ${DATASETS.dwh}.dim_products`), { n: "3958" });
       assert.deepEqual(
-        await one("SELECT COUNT(*) FILTER (WHERE NOT is_unknown) AS known, COUNT(*) FILTER (WHERE is_unknown) AS unknown FROM ecommerce_dwh.dim_customers"),
+        await one(`SELECT COUNT(*) FILTER (WHERE NOT is_unknown) AS known, COUNT(*) FILTER (WHERE is_unknown) AS unknown FROM ${DATASETS.dwh}.dim_customers`),
         { known: "4372", unknown: "1" }
       );
     });
@@ -100,7 +101,7 @@ describe("the pipeline on the real Online Retail data", function () {
       assert.deepEqual(
         await one(`SELECT COUNT(*) FILTER (WHERE is_cancellation) AS cancellations, COUNT(*) FILTER (WHERE customer_id IS NULL) AS anonymous,
                           COUNT(DISTINCT country) AS countries, COUNT(DISTINCT invoice_date) AS sale_days
-                   FROM ecommerce_staging.stg_sales`),
+                   FROM ${DATASETS.staging}.stg_sales`),
         { cancellations: "9288", anonymous: "135080", countries: "38", sale_days: "305" }
       );
     });
@@ -115,13 +116,13 @@ describe("the pipeline on the real Online Retail data", function () {
       const warehouse = await DuckDbWarehouse.open(db);
       try {
         const [counts] = await warehouse.query(`SELECT
-            (SELECT COUNT(*) FROM ecommerce_raw.raw_sales) AS raw,
-            (SELECT COUNT(*) FROM ecommerce_staging.stg_sales) AS staged,
-            (SELECT COUNT(*) FROM ecommerce_staging.stg_sales_rejected) AS rejected,
-            (SELECT COUNT(*) FROM ecommerce_staging.stg_sales WHERE customer_id LIKE '%.%') AS float_ids,
-            (SELECT COUNT(*) FROM ecommerce_staging.stg_sales WHERE description <> TRIM(description)) AS untrimmed`);
+            (SELECT COUNT(*) FROM ${DATASETS.raw}.raw_sales) AS raw,
+            (SELECT COUNT(*) FROM ${DATASETS.staging}.stg_sales) AS staged,
+            (SELECT COUNT(*) FROM ${DATASETS.staging}.stg_sales_rejected) AS rejected,
+            (SELECT COUNT(*) FROM ${DATASETS.staging}.stg_sales WHERE customer_id LIKE '%.%') AS float_ids,
+            (SELECT COUNT(*) FROM ${DATASETS.staging}.stg_sales WHERE description <> TRIM(description)) AS untrimmed`);
         assert.deepEqual(counts, { raw: "8000", staged: "8000", rejected: "0", float_ids: "0", untrimmed: "0" });
-        assert.deepEqual(await warehouse.query("SELECT customer_id, CAST(invoice_ts AS VARCHAR) AS ts FROM ecommerce_staging.stg_sales WHERE _source_row = 1"), [
+        assert.deepEqual(await warehouse.query(`SELECT customer_id, CAST(invoice_ts AS VARCHAR) AS ts FROM ${DATASETS.staging}.stg_sales WHERE _source_row = 1`), [
           { customer_id: "17850", ts: "2010-12-01 08:26:00" },
         ]);
       } finally {

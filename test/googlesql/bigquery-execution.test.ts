@@ -9,6 +9,7 @@ import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { FIXTURE_VARS, HAND_WORKED_CHECKS, readTables, runFixturePipeline, type TableRows } from "../support/hand-worked-fixture";
 import { makeTempDir } from "../support/temp";
 import sql = require("../../includes/sql");
+import { DATASETS } from "../../scripts/config";
 
 /*
  * The BigQuery compile of the graph, executed by ZetaSQL's reference evaluator (GoogleSQL, the
@@ -18,27 +19,27 @@ import sql = require("../../includes/sql");
  */
 
 /** The landing tables, as `ecom load` wrote them on DuckDB: the BigQuery graph reads the very same rows. */
-const LANDING_TABLES = ["ecommerce_raw.raw_sales", "ecommerce_raw.load_ledger", "ecommerce_raw.raw_sales_malformed"];
+const LANDING_TABLES = [`${DATASETS.raw}.raw_sales`, `${DATASETS.raw}.load_ledger`, `${DATASETS.raw}.raw_sales_malformed`];
 
 /** Every table, view and incremental table of the graph: all of them are built on both engines. */
 const BUILT_TABLES = [
-  "ecommerce_staging.stg_sales_typed",
-  "ecommerce_staging.stg_sales",
-  "ecommerce_staging.stg_sales_rejected",
-  "ecommerce_dwh.fact_sales",
-  "ecommerce_dwh.dim_customers",
-  "ecommerce_dwh.dim_products",
-  "ecommerce_dwh.dim_dates",
-  "ecommerce_analytics.agg_daily_sales",
-  "ecommerce_analytics.customer_rfm",
-  "ecommerce_analytics.agg_customer_segments",
-  "ecommerce_analytics.top_n_products_monthly",
-  "ecommerce_analytics.dashboard_kpis",
-  "ecommerce_analytics.dashboard_daily_revenue",
-  "ecommerce_analytics.dashboard_country_monthly_revenue",
-  "ecommerce_analytics.dashboard_rf_grid",
-  "ecommerce_analytics.dashboard_data_quality",
-  "ecommerce_analytics.dashboard_rejects_by_reason",
+  `${DATASETS.staging}.stg_sales_typed`,
+  `${DATASETS.staging}.stg_sales`,
+  `${DATASETS.staging}.stg_sales_rejected`,
+  `${DATASETS.dwh}.fact_sales`,
+  `${DATASETS.dwh}.dim_customers`,
+  `${DATASETS.dwh}.dim_products`,
+  `${DATASETS.dwh}.dim_dates`,
+  `${DATASETS.analytics}.agg_daily_sales`,
+  `${DATASETS.analytics}.customer_rfm`,
+  `${DATASETS.analytics}.agg_customer_segments`,
+  `${DATASETS.analytics}.top_n_products_monthly`,
+  `${DATASETS.analytics}.dashboard_kpis`,
+  `${DATASETS.analytics}.dashboard_daily_revenue`,
+  `${DATASETS.analytics}.dashboard_country_monthly_revenue`,
+  `${DATASETS.analytics}.dashboard_rf_grid`,
+  `${DATASETS.analytics}.dashboard_data_quality`,
+  `${DATASETS.analytics}.dashboard_rejects_by_reason`,
 ];
 
 /** What each BigQuery type is on DuckDB, derived from the logical types of includes/sql.js (never restated here). */
@@ -95,7 +96,7 @@ describe("the BigQuery graph executed on ZetaSQL, on the hand-worked fixture", f
 
   it("builds every table, view and incremental table of the BigQuery compile, and skips only the ingestion operation", () => {
     assert.deepEqual([...execution.tables.keys()].sort(), [...BUILT_TABLES].sort());
-    assert.deepEqual(execution.skippedOperations, ["ecommerce_raw.ingest_raw_sales"]);
+    assert.deepEqual(execution.skippedOperations, [`${DATASETS.raw}.ingest_raw_sales`]);
   });
 
   it("evaluates every assertion of the graph, and each returns no rows", () => {
@@ -127,7 +128,7 @@ describe("the BigQuery graph executed on ZetaSQL, on the hand-worked fixture", f
   });
 
   describe("the comparison itself", () => {
-    const daily = "ecommerce_analytics.agg_daily_sales";
+    const daily = `${DATASETS.analytics}.agg_daily_sales`;
 
     it("names a column whose DuckDB type is not the BigQuery type's counterpart (units as HUGEINT, as a plain SUM gave it)", () => {
       const local = duckdb.get(daily) as DuckDbTable;

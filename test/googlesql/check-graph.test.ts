@@ -56,12 +56,12 @@ describe("GoogleSQL check of the BigQuery compile (ZetaSQL)", function () {
     });
 
     it("checks incremental tables both as first built and as merged on their unique key", () => {
-      const steps = check.statements.filter((statement) => statement.action === "ecommerce_dwh.fact_sales").map((statement) => statement.step);
+      const steps = check.statements.filter((statement) => statement.action === `${DATASETS.dwh}.fact_sales`).map((statement) => statement.step);
       assert.deepEqual(steps, ["create table", "incremental pre-operation 1", "merge"]);
     });
 
     it("checks the scheduled ingestion statement by statement, its temporary tables visible to the statements after them", () => {
-      const kinds = check.statements.filter((statement) => statement.action === "ecommerce_raw.ingest_raw_sales").map((statement) => statement.statement.kind);
+      const kinds = check.statements.filter((statement) => statement.action === `${DATASETS.raw}.ingest_raw_sales`).map((statement) => statement.statement.kind);
       assert.deepEqual(kinds, [
         "CreateTableStmt",
         "CreateTableStmt",
@@ -98,7 +98,7 @@ describe("GoogleSQL check of the BigQuery compile (ZetaSQL)", function () {
     });
 
     it("types the declared landing tables from their column tags", () => {
-      const ledger = check.catalog.getTable("your-gcp-project.ecommerce_raw.load_ledger");
+      const ledger = check.catalog.getTable(`your-gcp-project.${DATASETS.raw}.load_ledger`);
       assert.deepEqual(
         ledger?.columns.map((column) => `${column.name} ${bigQueryTypeName(column.type)}`),
         ["load_id STRING", "source_file STRING", "source_path STRING", "file_size INT64", "checksum STRING", "rows_loaded INT64", "loaded_at TIMESTAMP", "malformed_lines INT64"]

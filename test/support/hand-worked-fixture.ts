@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from "../../scripts/paths";
 import { runPipeline, type PipelineResult } from "../../scripts/pipeline";
 import type { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import { silentOutput } from "./temp";
+import { DATASETS } from "../../scripts/config";
 
 /*
  * Thirteen lines in the form of data.csv, and every table they produce, worked out by hand (see the
@@ -87,9 +88,9 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "lands all 13 lines and rejects only line 11, naming the reason and the line",
     actual: (tables) => ({
-      raw: tables("ecommerce_raw.raw_sales").length,
-      staged: tables("ecommerce_staging.stg_sales").length,
-      rejected: pick(tables("ecommerce_staging.stg_sales_rejected"), ["reject_reason", "quantity", "_source_row", "_source_file"]),
+      raw: tables(`${DATASETS.raw}.raw_sales`).length,
+      staged: tables(`${DATASETS.staging}.stg_sales`).length,
+      rejected: pick(tables(`${DATASETS.staging}.stg_sales_rejected`), ["reject_reason", "quantity", "_source_row", "_source_file"]),
     }),
     expected: {
       raw: 13,
@@ -100,7 +101,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "stages lines typed and cleaned: trimmed, upper-cased codes, flags, exact amounts",
     actual: (tables) => {
-      const staged = tables("ecommerce_staging.stg_sales");
+      const staged = tables(`${DATASETS.staging}.stg_sales`);
       const sample = sortBy(
         staged.filter((row) => ["5", "6", "12", "13"].includes(String(row._source_row))),
         (row) => [Number(row._source_row)]
@@ -125,8 +126,8 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "builds fact_sales with every staged line, summing to 77.56",
     actual: (tables) => {
-      const facts = tables("ecommerce_dwh.fact_sales");
-      const unknownKeys = new Set(tables("ecommerce_dwh.dim_customers").filter((row) => row.is_unknown === true).map((row) => row.customer_key));
+      const facts = tables(`${DATASETS.dwh}.fact_sales`);
+      const unknownKeys = new Set(tables(`${DATASETS.dwh}.dim_customers`).filter((row) => row.is_unknown === true).map((row) => row.customer_key));
       return {
         lines: facts.length,
         amount: sumDecimal(facts.map((row) => row.line_amount)),
@@ -144,7 +145,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "builds dim_customers: four customers and the unknown member, with lifetime sale figures",
     actual: (tables) =>
-      pick(sortBy(tables("ecommerce_dwh.dim_customers"), (row) => [row.customer_id]), [
+      pick(sortBy(tables(`${DATASETS.dwh}.dim_customers`), (row) => [row.customer_id]), [
         "customer_id", "country", "first_order_date", "last_order_date", "orders", "revenue", "is_unknown",
       ]),
     expected: [
@@ -158,7 +159,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   },
   {
     title: "builds dim_products: one row per upper-cased code, with descriptions and categories",
-    actual: (tables) => pick(sortBy(tables("ecommerce_dwh.dim_products"), (row) => [row.stock_code]), ["stock_code", "description", "is_product", "category"]),
+    actual: (tables) => pick(sortBy(tables(`${DATASETS.dwh}.dim_products`), (row) => [row.stock_code]), ["stock_code", "description", "is_product", "category"]),
     expected: [
       { stock_code: "22423", description: "REGENCY CAKESTAND 3 TIER", is_product: true, category: "Kitchen & Dining" },
       { stock_code: "71053", description: "WHITE METAL LANTERN", is_product: true, category: "Candles & Lighting" },
@@ -171,7 +172,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "builds dim_dates from 2010-12-01 to 2011-01-06 without gaps (37 days)",
     actual: (tables) => {
-      const days = sortBy(tables("ecommerce_dwh.dim_dates"), (row) => [Number(row.date_key)]);
+      const days = sortBy(tables(`${DATASETS.dwh}.dim_dates`), (row) => [Number(row.date_key)]);
       return {
         days: days.length,
         firstKey: days[0]?.date_key,
@@ -192,7 +193,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "aggregates daily sales by country, with cancellations apart and adjustments ignored",
     actual: (tables) =>
-      sortBy(tables("ecommerce_analytics.agg_daily_sales"), (row) => [row.sales_date, row.country]).map((row) => ({
+      sortBy(tables(`${DATASETS.analytics}.agg_daily_sales`), (row) => [row.sales_date, row.country]).map((row) => ({
         sales_date: row.sales_date, country: row.country, gross: row.gross_revenue, cancelled: row.cancelled_revenue, net: row.net_revenue,
         orders: row.orders, customers: row.customers, units: row.units, aov: row.avg_order_value,
       })),
@@ -209,7 +210,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "scores RFM with the customer_id tie-break and maps segments",
     actual: (tables) =>
-      pick(sortBy(tables("ecommerce_analytics.customer_rfm"), (row) => [row.customer_id]), [
+      pick(sortBy(tables(`${DATASETS.analytics}.customer_rfm`), (row) => [row.customer_id]), [
         "customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_cell", "segment", "as_of_date",
       ]),
     // as_of = last invoice date (2011-01-06, the adjustment) + 1 day.
@@ -225,7 +226,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "summarises every segment of the map, empty ones included",
     actual: (tables) => {
-      const segments = pick(sortBy(tables("ecommerce_analytics.agg_customer_segments"), (row) => [Number(row.segment_order)]), [
+      const segments = pick(sortBy(tables(`${DATASETS.analytics}.agg_customer_segments`), (row) => [Number(row.segment_order)]), [
         "segment", "customers", "share_of_customers", "revenue", "share_of_revenue", "avg_recency_days", "avg_frequency", "avg_monetary",
       ]);
       const bySegment = new Map(segments.map((segment) => [segment.segment, segment]));
@@ -260,7 +261,7 @@ export const HAND_WORKED_CHECKS: readonly HandWorkedCheck[] = [
   {
     title: "keeps the top 2 products of each month (var top_n=2), ranked by revenue",
     actual: (tables) =>
-      pick(sortBy(tables("ecommerce_analytics.top_n_products_monthly"), (row) => [row.sales_month, Number(row.rank)]), [
+      pick(sortBy(tables(`${DATASETS.analytics}.top_n_products_monthly`), (row) => [row.sales_month, Number(row.rank)]), [
         "sales_month", "rank", "stock_code", "revenue", "units", "orders", "share_of_month_revenue",
       ]),
     expected: [

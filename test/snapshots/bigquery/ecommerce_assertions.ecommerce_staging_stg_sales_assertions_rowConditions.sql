@@ -1,23 +1,5 @@
 -- assertion ecommerce_staging_stg_sales_assertions_rowConditions
 SELECT
-  'NOT (is_cancellation AND is_adjustment)' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_staging.stg_sales`
-WHERE NOT (NOT (is_cancellation AND is_adjustment))
-UNION ALL
-SELECT
-  'line_amount = quantity * unit_price' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_staging.stg_sales`
-WHERE NOT (line_amount = quantity * unit_price)
-UNION ALL
-SELECT
-  'is_sale_line = (NOT is_cancellation AND NOT is_adjustment AND quantity > 0)' AS failing_row_condition,
-  *
-FROM `your-gcp-project.ecommerce_staging.stg_sales`
-WHERE NOT (is_sale_line = (NOT is_cancellation AND NOT is_adjustment AND quantity > 0))
-UNION ALL
-SELECT
   'sales_line_id IS NOT NULL' AS failing_row_condition,
   *
 FROM `your-gcp-project.ecommerce_staging.stg_sales`

@@ -13,33 +13,10 @@ typed_rows AS (
   FROM stg_sales_typed
   WHERE stg_sales_typed.reject_reason IS NULL
     
-),
-
-flagged AS (
-  SELECT
-    TO_HEX(MD5(CONCAT(COALESCE(CAST(line_hash AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(occurrence AS STRING), '~null~')))) AS sales_line_id,
-    invoice_no,
-    stock_code,
-    description,
-    quantity,
-    unit_price,
-    CAST(quantity * unit_price AS NUMERIC) AS line_amount,
-    invoice_ts,
-    CAST(invoice_ts AS DATE) AS invoice_date,
-    customer_id,
-    country,
-    STARTS_WITH(invoice_no, 'C') AS is_cancellation,
-    STARTS_WITH(invoice_no, 'A') AS is_adjustment,
-    REGEXP_CONTAINS(stock_code, r'^[0-9]{5}[A-Z]*$') AS is_product,
-    _source_file,
-    _source_row,
-    _load_id,
-    _loaded_at
-  FROM typed_rows
 )
 
 SELECT
-  sales_line_id,
+  TO_HEX(MD5(CONCAT(COALESCE(CAST(line_hash AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(occurrence AS STRING), '~null~')))) AS sales_line_id,
   invoice_no,
   stock_code,
   description,
@@ -53,12 +30,12 @@ SELECT
   is_cancellation,
   is_adjustment,
   is_product,
-  NOT is_cancellation AND NOT is_adjustment AND quantity > 0 AS is_sale_line,
+  is_sale_line,
   _source_file,
   _source_row,
   _load_id,
   _loaded_at
-FROM flagged
+FROM typed_rows
 
 -- incremental pre-operation
 DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales` WHERE _load_id NOT IN (SELECT DISTINCT _load_id FROM `your-gcp-project.ecommerce_raw.raw_sales`)
@@ -75,33 +52,10 @@ typed_rows AS (
   FROM stg_sales_typed
   WHERE stg_sales_typed.reject_reason IS NULL
     AND stg_sales_typed._loaded_at > (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales`)
-),
-
-flagged AS (
-  SELECT
-    TO_HEX(MD5(CONCAT(COALESCE(CAST(line_hash AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(occurrence AS STRING), '~null~')))) AS sales_line_id,
-    invoice_no,
-    stock_code,
-    description,
-    quantity,
-    unit_price,
-    CAST(quantity * unit_price AS NUMERIC) AS line_amount,
-    invoice_ts,
-    CAST(invoice_ts AS DATE) AS invoice_date,
-    customer_id,
-    country,
-    STARTS_WITH(invoice_no, 'C') AS is_cancellation,
-    STARTS_WITH(invoice_no, 'A') AS is_adjustment,
-    REGEXP_CONTAINS(stock_code, r'^[0-9]{5}[A-Z]*$') AS is_product,
-    _source_file,
-    _source_row,
-    _load_id,
-    _loaded_at
-  FROM typed_rows
 )
 
 SELECT
-  sales_line_id,
+  TO_HEX(MD5(CONCAT(COALESCE(CAST(line_hash AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(occurrence AS STRING), '~null~')))) AS sales_line_id,
   invoice_no,
   stock_code,
   description,
@@ -115,9 +69,9 @@ SELECT
   is_cancellation,
   is_adjustment,
   is_product,
-  NOT is_cancellation AND NOT is_adjustment AND quantity > 0 AS is_sale_line,
+  is_sale_line,
   _source_file,
   _source_row,
   _load_id,
   _loaded_at
-FROM flagged
+FROM typed_rows

@@ -50,6 +50,34 @@ raw_sales_typed AS (
         THEN REGEXP_REPLACE(customer_id_text, '[.]0+$', '')
     END AS customer_id
   FROM raw_sales_trimmed
+),
+
+raw_sales_checked AS (
+  SELECT
+    raw_sales_typed.*,
+    CASE
+      WHEN invoice_no IS NULL THEN 'missing invoice_no'
+      WHEN stock_code IS NULL THEN 'missing stock_code'
+      WHEN quantity IS NULL THEN 'invalid quantity'
+      WHEN unit_price IS NULL THEN 'invalid unit_price'
+      WHEN invoice_ts IS NULL THEN 'invalid invoice_date'
+      WHEN has_invalid_customer_id THEN 'invalid customer_id'
+      WHEN country IS NULL THEN 'missing country'
+    END AS reject_reason
+  FROM raw_sales_typed
+),
+
+-- Computed on every row from its typed values; only a row without a reject_reason has them all, and
+-- only those rows reach stg_sales (stg_sales_rejected keeps the raw values instead).
+raw_sales_flagged AS (
+  SELECT
+    raw_sales_checked.*,
+    CAST(quantity * unit_price AS NUMERIC) AS line_amount,
+    CAST(invoice_ts AS DATE) AS invoice_date,
+    STARTS_WITH(invoice_no, 'C') AS is_cancellation,
+    STARTS_WITH(invoice_no, 'A') AS is_adjustment,
+    REGEXP_CONTAINS(stock_code, r'^[0-9]{5}[A-Z]*$') AS is_product
+  FROM raw_sales_checked
 )
 
 SELECT
@@ -59,18 +87,16 @@ SELECT
   description,
   quantity,
   unit_price,
+  line_amount,
   invoice_ts,
+  invoice_date,
   customer_id,
   country,
-  CASE
-    WHEN invoice_no IS NULL THEN 'missing invoice_no'
-    WHEN stock_code IS NULL THEN 'missing stock_code'
-    WHEN quantity IS NULL THEN 'invalid quantity'
-    WHEN unit_price IS NULL THEN 'invalid unit_price'
-    WHEN invoice_ts IS NULL THEN 'invalid invoice_date'
-    WHEN has_invalid_customer_id THEN 'invalid customer_id'
-    WHEN country IS NULL THEN 'missing country'
-  END AS reject_reason,
+  is_cancellation,
+  is_adjustment,
+  is_product,
+  NOT is_cancellation AND NOT is_adjustment AND quantity > 0 AS is_sale_line,
+  reject_reason,
   raw_invoice_no,
   raw_stock_code,
   raw_description,
@@ -83,4 +109,4 @@ SELECT
   _source_row,
   _load_id,
   _loaded_at
-FROM raw_sales_typed
+FROM raw_sales_flagged
