@@ -191,6 +191,7 @@ describe("the Dataform project compiles", function () {
       "dashboard_rejects_by_reason_ranks",
       "dashboard_rf_grid_cells",
       "dim_dates_calendar",
+      "stg_sales_typed_rules",
       "top_n_products_monthly_cut_off",
     ]);
   });
