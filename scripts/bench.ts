@@ -17,27 +17,43 @@ export interface BenchmarkOptions {
   seed: number;
   source?: string;
   workDir: string;
+  /** How many floor/pipeline pairs to time (default 3); the ratio reported is their median. */
+  repeat?: number;
+  /** Write DuckDB's query profile of each action here, from one more pipeline run after the timed ones. */
+  profileDir?: string;
   output: Output;
 }
 
 export interface BenchmarkFigures extends PhaseSeconds {
   rows: number;
   coldCompile: number;
-  /** A whole first run, compiling while it loads. */
+  /** A whole first run, compiling too. */
   firstRunTotal: number;
+  /** The floor of the median pair. */
   floor: number;
+  /** The median of the pairs' pipeline / floor ratios. */
   ratio: number;
+  /** Every pair's ratio, in the order they ran. */
+  ratios: number[];
+  /** The highest resident memory of the pipeline runs, sampled while they ran. */
+  pipelinePeakRssMiB: number;
+  /** The highest resident memory of this whole process (floors and pipelines). */
   peakRssMiB: number;
+  /** The most expensive actions of the median pair's pipeline, with their share of its total. */
+  topActions: { name: string; seconds: number; share: number; rows?: number }[];
 }
 
 /**
- * Times the whole pipeline (load, compile, transform, assertions, writing the warehouse file) on one
- * file, and the cold compile on its own, and in the same
- * run a floor: DuckDB alone reading that file into a table and doing one GROUP BY. The ratio of the
- * two is the figure to watch; absolute times vary with the machine.
+ * Times the whole pipeline (load, transform, assertions, writing the warehouse file) on one file
+ * against a floor: DuckDB alone reading that file into a table and doing one GROUP BY. Floor and
+ * pipeline run in pairs, one right after the other, so both see the same machine: the median of the
+ * pairs' ratios is the figure to watch, their spread says how noisy the machine was, and absolute
+ * times vary with the machine. The cold compile and a first run (which compiles) are timed once.
  */
 export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkFigures> {
   const { output } = options;
+  const repeat = options.repeat ?? 3;
+  if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError(`--repeat ${repeat}: expected a whole number of runs, 1 or more.`);
   fs.mkdirSync(options.workDir, { recursive: true });
   let source = options.source;
   if (source === undefined) {
@@ -52,57 +68,116 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const probe = await probeFile(source); // also warms the page cache for both contenders
 
   // A compile depends only on the SQL, not on the data: it runs once per change of the project and
-  // is cached after that. Timed cold here, on its own; the pipeline below then runs as every run
+  // is cached after that. Timed cold here, on its own; the pipelines below then run as every run
   // after the first does.
   const coldCompile = await compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" }, useCache: false });
 
-  const floorFirst = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
-  // A run as every run after the first is: the compile comes from the cache.
-  const pipeline = await timePipeline(source, path.join(options.workDir, "bench.duckdb"), true);
-  const floorSecond = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
-  // A first run: it compiles too, while it loads (the compile is a separate process).
+  const pairs: { floor: number; pipeline: TimedPipeline }[] = [];
+  for (let run = 1; run <= repeat; run += 1) {
+    output.info(`Pair ${run} of ${repeat}: the floor, then the pipeline ...`);
+    const floor = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
+    const pipeline = await timePipeline(source, path.join(options.workDir, "bench.duckdb"), true);
+    pairs.push({ floor: floor.seconds, pipeline });
+  }
+  const ratios = pairs.map((pair) => pair.pipeline.result.seconds.total / pair.floor);
+  const median = [...pairs].sort((a, b) => a.pipeline.result.seconds.total / a.floor - b.pipeline.result.seconds.total / b.floor)[Math.floor((pairs.length - 1) / 2)] as (typeof pairs)[number];
+  // A first run: it compiles too.
+  output.info("A first run, compiling ...");
   const firstRun = await timePipeline(source, path.join(options.workDir, "bench-first-run.duckdb"), false);
-  // The faster floor is the stricter baseline.
-  const floor = Math.min(floorFirst.seconds, floorSecond.seconds);
+  if (options.profileDir) {
+    // Profiling slows DuckDB down, so the profiles come from a run of their own, not a timed one.
+    output.info(`Profiling each action into ${options.profileDir} ...`);
+    fs.rmSync(options.profileDir, { recursive: true, force: true });
+    await timePipeline(source, path.join(options.workDir, "bench-profile.duckdb"), true, options.profileDir);
+  }
+  const pipeline = median.pipeline.result;
   const rows = pipeline.loads.reduce((total, load) => total + load.rows, 0);
+  const total = pipeline.seconds.total;
+  const topActions = [...pipeline.run.actions]
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 10)
+    .map((action) => ({ name: action.name, seconds: action.seconds, share: action.seconds / total, ...(action.rows !== undefined ? { rows: action.rows } : {}) }));
   const figures: BenchmarkFigures = {
     rows,
     coldCompile: coldCompile.seconds,
-    firstRunTotal: firstRun.seconds.total,
+    firstRunTotal: firstRun.result.seconds.total,
     ...pipeline.seconds,
-    floor,
-    ratio: pipeline.seconds.total / floor,
+    floor: median.floor,
+    ratio: total / median.floor,
+    ratios,
+    pipelinePeakRssMiB: Math.max(...pairs.map((pair) => pair.pipeline.peakRssMiB), firstRun.peakRssMiB),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    topActions,
   };
-  const line = (label: string, value: string) => output.result(`${label.padEnd(34)} ${value}`);
+  const line = (label: string, value: string) => output.result(`${label.padEnd(40)} ${value}`);
+  const seconds = (value: number) => `${value.toFixed(2)} s`;
   output.result(`Benchmark on ${source} (${formatCount(rows)} lines, ${(probe.size / 1e6).toFixed(1)} MB on disk)`);
-  line("compile, cold (once per SQL change)", `${figures.coldCompile.toFixed(2)} s`);
-  line("compile in the run (cached)", `${figures.compile.toFixed(2)} s`);
-  line("load", `${figures.load.toFixed(2)} s`);
-  line("transform (tables, views)", `${figures.transform.toFixed(2)} s`);
-  line("assertions", `${figures.assertions.toFixed(2)} s`);
-  line("checkpoint (write the file)", `${figures.checkpoint.toFixed(2)} s`);
-  line("pipeline total (wall clock)", `${figures.total.toFixed(2)} s`);
-  line("floor (DuckDB read + GROUP BY)", `${figures.floor.toFixed(2)} s  (runs: ${floorFirst.seconds.toFixed(2)} s, ${floorSecond.seconds.toFixed(2)} s)`);
-  line("ratio pipeline / floor", `${figures.ratio.toFixed(2)}x`);
-  line("first run total (compiles while loading)", `${figures.firstRunTotal.toFixed(2)} s`);
-  line("ratio first run / floor", `${(figures.firstRunTotal / floor).toFixed(2)}x`);
-  line("ratio load alone / floor", `${(figures.load / floor).toFixed(2)}x`);
-  line("peak memory (this process, RSS)", `${figures.peakRssMiB.toFixed(0)} MiB`);
+  line("compile, cold (once per SQL change)", `${seconds(figures.coldCompile)}  (${coldCompile.compiler ?? "cli"})`);
+  output.result(`The median of ${repeat} floor/pipeline pair(s):`);
+  line("compile in the run (cached)", seconds(figures.compile));
+  line("load", seconds(figures.load));
+  line("transform (tables, views)", seconds(figures.transform));
+  line("assertions", seconds(figures.assertions));
+  line("checkpoint (write the file)", seconds(figures.checkpoint));
+  line("pipeline total (wall clock)", seconds(figures.total));
+  line("floor (DuckDB read + GROUP BY)", seconds(figures.floor));
+  line("ratio pipeline / floor", `${figures.ratio.toFixed(2)}x  (pairs: ${ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(", ")}; floors ${pairs.map((pair) => pair.floor.toFixed(2)).join(", ")} s)`);
+  line("ratio load alone / floor", `${(figures.load / figures.floor).toFixed(2)}x`);
+  line("first run total (compiles too)", seconds(figures.firstRunTotal));
+  line("ratio first run / floor", `${(figures.firstRunTotal / figures.floor).toFixed(2)}x`);
+  line("peak memory of a pipeline run (RSS)", `${figures.pipelinePeakRssMiB.toFixed(0)} MiB`);
+  line("peak memory of this process (RSS)", `${figures.peakRssMiB.toFixed(0)} MiB`);
+  output.result("The ten most expensive actions of that pipeline run (share of its total):");
+  for (const action of topActions) {
+    const rowsNote = action.rows !== undefined ? `  ${formatCount(action.rows)} rows` : "";
+    output.result(`  ${action.name.padEnd(70)} ${seconds(action.seconds).padStart(8)}  ${(action.share * 100).toFixed(1).padStart(5)}%${rowsNote}`);
+  }
+  if (options.profileDir) output.result(`DuckDB's query profile of each action: ${options.profileDir}/<schema.name>.json`);
   return figures;
 }
 
+interface TimedPipeline {
+  result: Awaited<ReturnType<typeof runPipeline>>;
+  /** The highest resident memory seen while it ran. */
+  peakRssMiB: number;
+}
+
 /** The whole pipeline into a fresh warehouse, quietly; a failed run stops the benchmark. */
-async function timePipeline(source: string, db: string, useCompileCache: boolean): Promise<Awaited<ReturnType<typeof runPipeline>>> {
-  fs.rmSync(db, { force: true });
-  fs.rmSync(`${db}.wal`, { force: true });
+async function timePipeline(source: string, db: string, useCompileCache: boolean, profileDir?: string): Promise<TimedPipeline> {
+  removeWarehouse(db);
   const quiet: Output = { result: () => undefined, info: () => undefined };
-  const pipeline = await runPipeline({ sources: [source], db, projectDir: PROJECT_ROOT, vars: {}, fullRefresh: true, useCompileCache, output: quiet });
+  // DuckDB works on its own threads, so the event loop is free to sample while a statement runs.
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  let pipeline: Awaited<ReturnType<typeof runPipeline>>;
+  try {
+    pipeline = await runPipeline({
+      sources: [source],
+      db,
+      projectDir: PROJECT_ROOT,
+      vars: {},
+      fullRefresh: true,
+      useCompileCache,
+      output: quiet,
+      ...(profileDir ? { profileDir } : {}),
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+  peak = Math.max(peak, process.memoryUsage.rss());
   if (!pipeline.run.succeeded) {
     const failed = pipeline.run.actions.filter((action) => action.status !== "succeeded").map((action) => action.name);
     throw new UsageError(`The benchmark's pipeline run failed (${failed.join(", ")}); run \`ecom pipeline --source ${source}\` to see why.`);
   }
-  return pipeline;
+  removeWarehouse(db);
+  return { result: pipeline, peakRssMiB: peak / 2 ** 20 };
+}
+
+function removeWarehouse(db: string): void {
+  for (const file of [db, `${db}.wal`, `${db}.last-run.json`]) fs.rmSync(file, { force: true });
+  fs.rmSync(`${db}.tmp`, { recursive: true, force: true });
 }
 
 /** DuckDB alone: the file into a table in a fresh database file, then one GROUP BY over it. */

@@ -207,6 +207,8 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .option("--source <file>", "benchmark on this file instead of a generated one")
     .option("--work-dir <dir>", "where the benchmark's files go", path.join("bench-output"))
     .option("--incremental", "instead: time an incremental run of the source's last month against a full rebuild", false)
+    .option("--repeat <n>", "floor/pipeline pairs to time; the ratio printed is their median", positiveInteger, 3)
+    .option("--profile <dir>", "also write DuckDB's query profile of each action to DIR/<schema.name>.json (from a run of its own)")
     .action(async (options: BenchFlags) => setExitCode(await benchCommand(options, output)));
 
   return program;

@@ -12,7 +12,7 @@ import { describeCsvError, truncate } from "./csv-errors";
 import { mapHeader, splitCsvLine } from "./csv-header";
 import { scanCsv, type BadRecord } from "./csv-scan";
 import { sniffFile } from "./file-kind";
-import { decodeText, ICONV_NAMES, probeFile, type SourceEncoding, type TextEncoding } from "./file-probe";
+import { decodeText, guessFromHead, ICONV_NAMES, probeFile, type FileProbe, type HeadGuess, type SourceEncoding, type TextEncoding } from "./file-probe";
 import landing = require("../../includes/landing");
 import retail = require("../../includes/retail");
 
@@ -111,26 +111,54 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string, op
   if (kind === "zip") {
     throw new LoadError(`${label} is a zip file (an archive or an Excel workbook), not a CSV file: load it with ecom load or ecom pipeline, which open it.`);
   }
-  const probe = await probeFile(file, (bytesDone, bytesTotal) => options.onProgress?.({ phase: "reading", file, bytesDone, bytesTotal }));
-  const encoding = options.encoding ?? probe.textEncoding;
-  const headerLine = options.encoding && options.encoding !== probe.textEncoding ? await headerLineIn(file, probe.gzip, options.encoding) : probe.headerLine;
-  const columnsInFileOrder = mapHeader(headerLine, label);
-  const identity = options.identity ?? localIdentity(file, probe.checksum, probe.size);
+  const sourceFile = options.identity?.sourceFile ?? path.basename(file);
   await ensureRawTables(warehouse);
-  const before = await checkVersion(warehouse, identity, label, options);
-  if (before.unchanged) return unchangedResult(before.unchanged, file, encoding, secondsSince(started));
-
-  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "ecom-load-"));
   const landingTable = newLandingTable();
+  // The probe reads the whole file (checksum, encoding); DuckDB's read of it, the landing, need not
+  // wait for it when the file's head already tells how DuckDB reads it: both run at once, on the two
+  // cores, and the probe then confirms the guess or the landing is done again. Nothing is decided
+  // before the probe ends, so every refusal is what it was, and in the same order.
+  // One progress bar at a time: the landing's shows once the reading's is done.
+  let reading = true;
+  const onProgress = options.onProgress;
+  const landingOptions: LoadOptions = { ...options, ...(onProgress ? { onProgress: (progress: LoadProgress) => (reading ? undefined : onProgress(progress)) } : {}) };
+  const early = await startEarlyLanding(warehouse, file, kind === "gzip", sourceFile, label, landingTable, landingOptions);
+  let probe: FileProbe;
   try {
-    // DuckDB reads UTF-8 and ISO-8859-1 with LF or CRLF itself; anything else is converted first.
-    let readable = { file, gzip: probe.gzip, encoding: encoding as SourceEncoding };
-    if ((encoding !== "utf-8" && encoding !== "latin-1") || probe.lineEnding === "cr") {
-      const converted = path.join(temporary, "utf8.csv");
-      await convertToUtf8(file, probe.gzip, encoding, probe.lineEnding === "cr", converted);
-      readable = { file: converted, gzip: false, encoding: "utf-8" };
+    probe = await probeFile(file, (bytesDone, bytesTotal) => onProgress?.({ phase: "reading", file, bytesDone, bytesTotal }));
+    reading = false;
+  } catch (error) {
+    await early?.finished;
+    await warehouse.run(`DROP TABLE IF EXISTS ${landingTable}`);
+    throw error;
+  }
+  // The connection runs one statement at a time: the landing ends before anything else is asked.
+  const earlyOutcome = await early?.finished;
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "ecom-load-"));
+  try {
+    const encoding = options.encoding ?? probe.textEncoding;
+    const headerLine = options.encoding && options.encoding !== probe.textEncoding ? await headerLineIn(file, probe.gzip, options.encoding) : probe.headerLine;
+    const columnsInFileOrder = mapHeader(headerLine, label);
+    const identity = options.identity ?? localIdentity(file, probe.checksum, probe.size);
+    const before = await checkVersion(warehouse, identity, label, options);
+    if (before.unchanged) return unchangedResult(before.unchanged, file, encoding, secondsSince(started));
+
+    const confirmed = early !== undefined && early.guess.encoding === encoding && early.guess.headerLine === headerLine && probe.lineEnding === "lf";
+    let landed: { bad: BadRecord[]; recordNumber: string };
+    if (confirmed && earlyOutcome !== undefined) {
+      landed = await finishLanding(warehouse, { label, readable: early.readable, columnsInFileOrder, landingTable, options }, earlyOutcome);
+    } else {
+      await warehouse.run(`DROP TABLE IF EXISTS ${landingTable}`);
+      // DuckDB reads UTF-8 and ISO-8859-1 with LF or CRLF itself; anything else is converted first.
+      let readable = { file, gzip: probe.gzip, encoding: encoding as SourceEncoding };
+      if ((encoding !== "utf-8" && encoding !== "latin-1") || probe.lineEnding === "cr") {
+        const converted = path.join(temporary, "utf8.csv");
+        await convertToUtf8(file, probe.gzip, encoding, probe.lineEnding === "cr", converted);
+        readable = { file: converted, gzip: false, encoding: "utf-8" };
+      }
+      landed = await landFile(warehouse, { label, readable, columnsInFileOrder, landingTable, options });
     }
-    const { bad, recordNumber } = await landFile(warehouse, label, readable, columnsInFileOrder, landingTable, options);
+    const { bad, recordNumber } = landed;
     const headerFields = splitCsvLine(headerLine.replace(/^\uFEFF/, ""));
     const repeatedHeaders = await skipRepeatedHeaders(warehouse, landingTable, columnsInFileOrder, headerFields);
     const [committed] = await commitUnits(warehouse, [{ identity, landing: landingTable, recordNumber, bad, repeatedHeaders, encoding }]);
@@ -141,6 +169,47 @@ export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string, op
   }
 }
 
+/** A landing started before the probe ended, on the head's word. */
+interface EarlyLanding {
+  guess: HeadGuess;
+  readable: LandingJob["readable"];
+  /** Resolves when DuckDB's strict read has ended: `undefined` error when it landed the file. */
+  finished: Promise<{ error?: unknown }>;
+}
+
+/**
+ * Starts DuckDB's strict read of the file into the landing table while the probe reads it, when the
+ * head tells how DuckDB reads it, the header maps, and no file of this name and size is in the
+ * ledger (then this is most likely the same version again, which the probe will find unchanged:
+ * landing it would be work thrown away).
+ */
+async function startEarlyLanding(
+  warehouse: DuckDbWarehouse,
+  file: string,
+  gzip: boolean,
+  sourceFile: string,
+  label: string,
+  landingTable: string,
+  options: LoadOptions
+): Promise<EarlyLanding | undefined> {
+  const guess = guessFromHead(file, gzip, options.encoding);
+  if (guess === undefined) return undefined;
+  let columnsInFileOrder: string[];
+  try {
+    columnsInFileOrder = mapHeader(guess.headerLine, label);
+  } catch {
+    return undefined; // the probe's header line will be refused in the same words, in its turn
+  }
+  const size = options.identity?.size ?? fs.statSync(file, { throwIfNoEntry: false })?.size;
+  if (size === undefined) return undefined;
+  const sameSize = await warehouse.scalar(
+    `SELECT COUNT(*) FROM ${warehouse.table(RAW_SCHEMA, "load_ledger")} WHERE source_file = ? AND file_size = ?`,
+    [sourceFile, size]
+  );
+  if (Number(sameSize) > 0 && !options.force) return undefined;
+  const readable = { file, gzip, encoding: guess.encoding };
+  return { guess, readable, finished: strictLanding(warehouse, { label, readable, columnsInFileOrder, landingTable, options }) };
+}
 /** A local file's identity: its name, as daily exports are identified, and its content's hash. */
 export function localIdentity(file: string, checksum: string, size: number): FileIdentity {
   return { sourceFile: path.basename(file), sourcePath: path.resolve(file), checksum, size, contentChecksum: true };
@@ -279,31 +348,50 @@ export async function skipRepeatedHeaders(warehouse: DuckDbWarehouse, landingTab
   return repeated;
 }
 
+/** What one landing of a CSV file needs: the file as DuckDB reads it, its columns, the table it lands in. */
+interface LandingJob {
+  label: string;
+  readable: { file: string; gzip: boolean; encoding: SourceEncoding };
+  columnsInFileOrder: string[];
+  landingTable: string;
+  options: LoadOptions;
+}
+
 /**
  * Reads the file into a temporary landing table, and says which expression there is the data record
  * number. The fast path is DuckDB's strict CSV reader: the landing table keeps the file's order
- * (DuckDB preserves insertion order), so rowid + 1 is the record number. When that refuses the file, the file is
- * scanned to find every malformed line: too many refuse it, listed; otherwise the good records land
- * and the bad ones are returned to be set aside.
+ * (DuckDB preserves insertion order), so rowid + 1 is the record number; the slow path is in
+ * finishLanding.
  */
-async function landFile(
-  warehouse: DuckDbWarehouse,
-  label: string,
-  readable: { file: string; gzip: boolean; encoding: SourceEncoding },
-  columnsInFileOrder: string[],
-  landingTable: string,
-  options: LoadOptions
-): Promise<{ bad: BadRecord[]; recordNumber: string }> {
-  const columns = `{${columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
-  let strictError: unknown;
+async function landFile(warehouse: DuckDbWarehouse, job: LandingJob): Promise<{ bad: BadRecord[]; recordNumber: string }> {
+  return finishLanding(warehouse, job, await strictLanding(warehouse, job));
+}
+
+/** DuckDB's strict CSV reader, the fast path: the whole file into the landing table, or the reader's error. */
+async function strictLanding(warehouse: DuckDbWarehouse, job: LandingJob): Promise<{ error?: unknown }> {
+  const { readable } = job;
+  const columns = `{${job.columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
   try {
-    await withLandingProgress(warehouse, label, options, () =>
-      warehouse.run(`CREATE TEMP TABLE ${landingTable} AS SELECT * FROM ${readCsv(path.resolve(readable.file), readable.gzip, columns, readable.encoding)}`)
+    await withLandingProgress(warehouse, job.label, job.options, () =>
+      warehouse.run(`CREATE TEMP TABLE ${job.landingTable} AS SELECT * FROM ${readCsv(path.resolve(readable.file), readable.gzip, columns, readable.encoding)}`)
     );
-    return { bad: [], recordNumber: "rowid + 1" };
+    return {};
   } catch (error) {
-    strictError = error;
+    return { error };
   }
+}
+
+/**
+ * After the strict read: when it landed the file, the landing table holds it in the file's order, so
+ * rowid + 1 is the record number. When it refused the file, the file is scanned to find every
+ * malformed line: too many refuse it, listed; otherwise the good records land and the bad ones are
+ * returned to be set aside.
+ */
+async function finishLanding(warehouse: DuckDbWarehouse, job: LandingJob, strict: { error?: unknown }): Promise<{ bad: BadRecord[]; recordNumber: string }> {
+  const { label, readable, columnsInFileOrder, landingTable, options } = job;
+  if (!("error" in strict)) return { bad: [], recordNumber: "rowid + 1" };
+  const strictError = strict.error;
+  await warehouse.run(`DROP TABLE IF EXISTS ${landingTable}`);
   const text = decodeFile(readable.file, readable.gzip, readable.encoding);
   const scan = scanCsv(text, columnsInFileOrder.length);
   const duckdbMessage = strictError instanceof Error ? strictError.message : String(strictError);

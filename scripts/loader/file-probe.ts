@@ -100,6 +100,43 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
   return { size: stat.size, checksum: hash.digest("hex"), gzip, encoding, textEncoding, lineEnding: lineEndingOf(text), headerLine: headerLineOf(text) };
 }
 
+/** What a file's first bytes say it is, before the whole file is read. */
+export interface HeadGuess {
+  /** The encoding DuckDB would read it in, if the rest of the file agrees with its head. */
+  encoding: SourceEncoding;
+  headerLine: string;
+}
+
+/**
+ * A guess from the first 64 KiB (decompressed) of a file, for a landing that starts while probeFile
+ * is still reading: the encoding DuckDB reads natively that the head is in, and the header line.
+ * Undefined when the head already says that DuckDB cannot read the file as it is (UTF-16,
+ * Windows-1252 bytes, CR line endings) or cannot be read. Only a guess: probeFile has the last word,
+ * since one `£` as ISO-8859-1 can sit on the last line.
+ */
+export function guessFromHead(file: string, gzip: boolean, forced?: TextEncoding): HeadGuess | undefined {
+  let head: Buffer;
+  try {
+    const descriptor = fs.openSync(file, "r");
+    try {
+      const raw = Buffer.alloc(HEADER_LIMIT);
+      const read = fs.readSync(descriptor, raw, 0, HEADER_LIMIT, 0);
+      // A sync flush decompresses what these bytes hold without asking for the end of the stream.
+      head = gzip ? zlib.gunzipSync(raw.subarray(0, read), { finishFlush: zlib.constants.Z_SYNC_FLUSH }) : raw.subarray(0, read);
+    } finally {
+      fs.closeSync(descriptor);
+    }
+  } catch {
+    return undefined;
+  }
+  if (utf16Bom(head)) return undefined;
+  const encoding: TextEncoding = forced ?? (detectSampleEncoding(head) === "utf-8" ? "utf-8" : hasC1Byte(head) ? "windows-1252" : "latin-1");
+  if (encoding !== "utf-8" && encoding !== "latin-1") return undefined;
+  const text = decodeText(head, encoding);
+  if (lineEndingOf(text) === "cr") return undefined;
+  return { encoding, headerLine: headerLineOf(text) };
+}
+
 /** Whether a buffer holds a byte 0x80-0x9F (a Windows-1252 sign, once the text is known not to be UTF-8). */
 function hasC1Byte(chunk: Buffer): boolean {
   for (let index = 0; index < chunk.length; index += 1) {

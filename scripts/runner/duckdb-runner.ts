@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { EcomError } from "../errors";
 import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable } from "../dataform/compiled-graph";
 import { DuckDbWarehouse, quoteIdentifier, type Row } from "../warehouse/duckdb";
@@ -29,6 +31,11 @@ export interface RunOptions {
   onActionDone?: (result: ActionResult, done: number, total: number) => void;
   /** How many failing rows of an assertion to keep (default 5). */
   sampleRows?: number;
+  /**
+   * Write DuckDB's query profile of each action to `<profileDir>/<schema.name>.json`: the action's
+   * status and time, and one DuckDB JSON profile per statement it ran, in order.
+   */
+  profileDir?: string;
 }
 
 export interface RunReport {
@@ -65,6 +72,20 @@ export async function runGraph(warehouse: DuckDbWarehouse, graph: CompiledGraph,
 }
 
 async function runAction(warehouse: DuckDbWarehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
+  if (!options.profileDir) return runActionOnce(warehouse, action, options);
+  const file = path.join(options.profileDir, `${action.name}.json`);
+  await warehouse.startProfiling(file);
+  let result: ActionResult | undefined;
+  try {
+    result = await runActionOnce(warehouse, action, options);
+    return result;
+  } finally {
+    const statements = await warehouse.stopProfiling();
+    fs.writeFileSync(file, `${JSON.stringify({ action: action.name, status: result?.status, seconds: result?.seconds, statements }, null, 2)}\n`);
+  }
+}
+
+async function runActionOnce(warehouse: DuckDbWarehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
   const started = startTimer();
   const base = { name: action.name, kind: kindOf(action) };
   try {

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue, type Json } from "@duckdb/node-api";
 import { EcomError } from "../errors";
@@ -7,6 +8,43 @@ export type Row = Record<string, Json>;
 
 /** The warehouse file is in use by another process (DuckDB allows one writer per file). */
 export class WarehouseLockedError extends EcomError {}
+
+/** How much memory DuckDB may use and where it spills what does not fit. */
+export interface EngineSettings {
+  /** DuckDB's memory_limit, e.g. "6GiB". */
+  memoryLimit: string;
+  /** DuckDB's temp_directory: where operators that exceed the limit spill. */
+  tempDirectory: string;
+  threads?: number;
+}
+
+/** How many in-memory warehouses this process has opened, to give each its own spill folder. */
+let inMemoryDatabases = 0;
+
+/**
+ * The settings a warehouse opens with. DuckDB's own default memory limit is 80% of the machine's
+ * memory, which leaves nothing for anything else and lets one large build take the machine; a
+ * quarter of it (6 GiB on 24 GiB) holds the real dataset many times over, and a build that needs
+ * more spills to disk instead of taking the machine. The spill goes beside the warehouse file
+ * (`<db>.tmp`, DuckDB's own choice), or to a folder of its own in the system's temp folder for an
+ * in-memory warehouse. ECOM_DUCKDB_MEMORY_LIMIT (any DuckDB size: "4GB", "512MiB"),
+ * ECOM_DUCKDB_TEMP_DIR and ECOM_DUCKDB_THREADS override them.
+ */
+export function engineSettings(file: string, env: NodeJS.ProcessEnv = process.env): EngineSettings {
+  const quarter = Math.floor(os.totalmem() / 4 / 2 ** 20);
+  const threads = env.ECOM_DUCKDB_THREADS;
+  if (threads !== undefined && !/^[1-9][0-9]*$/.test(threads)) {
+    throw new EcomError(`ECOM_DUCKDB_THREADS=${JSON.stringify(threads)}: expected a whole number of threads, 1 or more.`);
+  }
+  const memoryLimit = env.ECOM_DUCKDB_MEMORY_LIMIT?.trim() || `${quarter}MiB`;
+  if (!/^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B)$/i.test(memoryLimit)) {
+    throw new EcomError(`ECOM_DUCKDB_MEMORY_LIMIT=${JSON.stringify(memoryLimit)}: expected a size such as 4GB, 6GiB or 512MiB.`);
+  }
+  // DuckDB names its spill files the same in every database, so no two share a folder.
+  const ownFolder = () => path.join(os.tmpdir(), `ecom-duckdb-spill-${process.pid}-${(inMemoryDatabases += 1)}`);
+  const tempDirectory = env.ECOM_DUCKDB_TEMP_DIR?.trim() || (file === ":memory:" ? ownFolder() : `${path.resolve(file)}.tmp`);
+  return { memoryLimit, tempDirectory, ...(threads !== undefined ? { threads: Number(threads) } : {}) };
+}
 
 /**
  * The embedded warehouse: one DuckDB file, one connection. Values are always bound as parameters;
@@ -22,11 +60,15 @@ export class DuckDbWarehouse {
   ) {}
 
   /** Opens (creating when absent) the warehouse file; `:memory:` gives a throw-away warehouse. */
-  static async open(file: string): Promise<DuckDbWarehouse> {
+  static async open(file: string, settings: EngineSettings = engineSettings(file)): Promise<DuckDbWarehouse> {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(file);
+      instance = await DuckDBInstance.create(file, {
+        memory_limit: settings.memoryLimit,
+        temp_directory: settings.tempDirectory,
+        ...(settings.threads !== undefined ? { threads: String(settings.threads) } : {}),
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/lock/i.test(message)) {
@@ -50,19 +92,57 @@ export class DuckDbWarehouse {
 
   /** Runs statements whose result is not needed. */
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    await this.profileNextStatement();
     await this.connection.run(sql, params);
   }
 
   /** Runs a query and returns all its rows. */
   async query(sql: string, params?: DuckDBValue[]): Promise<Row[]> {
+    await this.profileNextStatement();
     const reader = await this.connection.runAndReadAll(sql, params);
     return reader.getRowObjectsJson();
   }
 
   /** Runs a query and returns its first `limit` rows, with the column names. */
   async queryFirst(sql: string, limit: number): Promise<{ columns: string[]; rows: Row[] }> {
+    await this.profileNextStatement();
     const reader = await this.connection.runAndReadUntil(sql, limit);
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJson().slice(0, limit) };
+  }
+
+  private profiling?: { prefix: string; files: string[] };
+
+  /**
+   * From now on, DuckDB writes the query profile (its JSON: operators, timings, cardinalities,
+   * memory) of every statement, each to a file of its own, `<prefix>.<n>.json`, until stopProfiling.
+   */
+  async startProfiling(prefix: string): Promise<void> {
+    fs.mkdirSync(path.dirname(prefix), { recursive: true });
+    await this.connection.run("PRAGMA enable_profiling = 'json'");
+    this.profiling = { prefix, files: [] };
+  }
+
+  /** Stops profiling; returns the profiles written since startProfiling, in statement order, and removes their files. */
+  async stopProfiling(): Promise<unknown[]> {
+    const profiling = this.profiling;
+    this.profiling = undefined;
+    await this.connection.run("PRAGMA disable_profiling");
+    const profiles: unknown[] = [];
+    for (const file of profiling?.files ?? []) {
+      // A statement that failed before it ran writes no profile.
+      if (!fs.existsSync(file)) continue;
+      profiles.push(JSON.parse(fs.readFileSync(file, "utf8")));
+      fs.rmSync(file, { force: true });
+    }
+    return profiles;
+  }
+
+  /** DuckDB has one profiling output per connection: each statement is pointed at a file of its own. */
+  private async profileNextStatement(): Promise<void> {
+    if (!this.profiling) return;
+    const file = `${this.profiling.prefix}.${this.profiling.files.length}.json`;
+    this.profiling.files.push(file);
+    await this.connection.run(`PRAGMA profiling_output = ${quoteString(file)}`);
   }
 
   /** How far the statement running now has got, in percent, when DuckDB can tell. */

@@ -353,6 +353,47 @@ describe("DuckDB loader", function () {
         ]);
       });
 
+      describe("when the head of the file misleads (the landing that began on it is done again)", () => {
+        // More than the 64 KiB the early landing reads its guess from, all ASCII, so the head looks like UTF-8.
+        const asciiLines = Array.from({ length: 1200 }, (_unused, index) => `${540000 + index},22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,17850,United Kingdom`);
+        const head = Buffer.from(`${CLASSIC_HEADER}\n${asciiLines.join("\n")}\n`, "latin1");
+        const lastDescription = async (sourceFile: string) =>
+          (await warehouse.query(`SELECT description FROM ecommerce_raw.raw_sales WHERE _source_file = ? ORDER BY _source_row DESC LIMIT 1`, [sourceFile]))[0]?.description;
+
+        it("lands an ISO-8859-1 £ past the first 64 KiB as £, plain or gzip", async () => {
+          assert.ok(head.length > 64 * 1024);
+          const bytes = Buffer.concat([head, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0xa3]), Buffer.from("10 GIFT VOUCHER,1,12/1/2010 9:00,8.5,,United Kingdom\n", "latin1")]);
+          for (const [name, content] of [["late-pound.csv", bytes], ["late-pound.csv.gz", zlib.gzipSync(bytes)]] as const) {
+            const result = await loadLocalFile(warehouse, write(name, content));
+            assert.equal(result.encoding, "latin-1");
+            assert.equal(result.rows, 1201);
+            assert.equal(await lastDescription(name), "£10 GIFT VOUCHER");
+            assert.equal(await count(`SELECT COUNT(DISTINCT _source_row) FROM ecommerce_raw.raw_sales WHERE _source_file = '${name}' AND _source_row BETWEEN 1 AND 1201`), 1201);
+          }
+        });
+
+        it("lands a Windows-1252 € past the first 64 KiB as €", async () => {
+          const bytes = Buffer.concat([head, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0x80]), Buffer.from("10 GIFT VOUCHER,1,12/1/2010 9:00,8.5,,France\n", "latin1")]);
+          const result = await loadLocalFile(warehouse, write("late-euro.csv", bytes));
+          assert.equal(result.encoding, "windows-1252");
+          assert.equal(result.rows, 1201);
+          assert.equal(await lastDescription("late-euro.csv"), "€10 GIFT VOUCHER");
+        });
+
+        it("replaces a file whose new version has the old one's name and size (no early landing) with the new content", async () => {
+          const first = Buffer.from(csv(CLASSIC_HEADER, ["536365,85123A,WHITE HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom"]));
+          const second = Buffer.from(csv(CLASSIC_HEADER, ["536365,85123A,WHITE HEART,7,12/1/2010 8:26,2.55,17850,United Kingdom"]));
+          assert.equal(first.length, second.length);
+          const file = write("same-size.csv", first);
+          assert.equal((await loadLocalFile(warehouse, file)).status, "loaded");
+          assert.equal((await loadLocalFile(warehouse, file)).status, "unchanged");
+          fs.writeFileSync(file, second);
+          const replaced = await loadLocalFile(warehouse, file);
+          assert.equal(replaced.status, "replaced");
+          assert.deepEqual(await warehouse.query(`SELECT quantity FROM ecommerce_raw.raw_sales WHERE _source_file = 'same-size.csv'`), [{ quantity: "7" }]);
+        });
+      });
+
       it("detects UTF-8 for £ written as C2 A3 and lands the same text", async () => {
         const bytes = Buffer.from(`${CLASSIC_HEADER}\n536367,GIFT_0001_10,£10 GIFT VOUCHER,1,12/1/2010 9:00,8.5,,United Kingdom\n`, "utf8");
         assert.ok(bytes.includes(Buffer.from([0xc2, 0xa3])));

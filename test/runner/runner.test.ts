@@ -179,3 +179,69 @@ describe("Dataform unit tests on DuckDB", function () {
     assert.deepEqual(compareRows({ columns: ["a"], rows: [] }, { columns: ["a", "b"], rows: [] }), ["columns expected but not produced: b"]);
   });
 });
+
+describe("profiling a run and the engine's settings", function () {
+  this.timeout(30_000);
+
+  it("writes each action's DuckDB query profile, one per statement it ran, to DIR/<schema.name>.json", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecom-profile-"));
+    const warehouse = await DuckDbWarehouse.open(":memory:");
+    try {
+      const graph: CompiledGraph = {
+        tables: [table("numbers", "SELECT range AS n FROM range(1000)")],
+        assertions: [{ target: target("checks", "numbers_small"), query: `SELECT n FROM ${ref("s", "numbers")} WHERE n >= 1000`, dependencyTargets: [target("s", "numbers")] }],
+      };
+      const report = await runGraph(warehouse, graph, { profileDir: dir });
+      assert.equal(report.succeeded, true);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ["checks.numbers_small.json", "s.numbers.json"]);
+      const profile = (name: string) =>
+        JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as { action: string; status: string; statements: { query_name: string; rows_returned: number }[] };
+      const numbers = profile("s.numbers.json");
+      assert.equal(numbers.action, "s.numbers");
+      assert.equal(numbers.status, "succeeded");
+      assert.deepEqual(
+        numbers.statements.map((statement) => statement.query_name.replace(/\s+/g, " ").trim()),
+        // DuckDB profiles no transaction statement (BEGIN, COMMIT): the action's own statements are all there.
+        [
+          "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? AND table_name = ?",
+          `CREATE OR REPLACE TABLE "s"."numbers" AS ( SELECT range AS n FROM range(1000) )`,
+          `SELECT COUNT(*) FROM "s"."numbers"`,
+        ]
+      );
+      const check = profile("checks.numbers_small.json");
+      assert.equal(check.statements.find((statement) => statement.query_name.startsWith(`SELECT COUNT(*) FROM "checks"`))?.rows_returned, 1);
+      // Profiling ends with the run: nothing else is written.
+      await warehouse.query("SELECT 1");
+      assert.deepEqual(fs.readdirSync(dir).sort(), ["checks.numbers_small.json", "s.numbers.json"]);
+    } finally {
+      warehouse.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives DuckDB a quarter of the machine's memory and a spill folder beside the warehouse, both overridable", async () => {
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { engineSettings } = await import("../../scripts/warehouse/duckdb");
+    const quarterMiB = Math.floor(os.totalmem() / 4 / 2 ** 20);
+    assert.deepEqual(engineSettings("w/shop.duckdb", {}), { memoryLimit: `${quarterMiB}MiB`, tempDirectory: `${path.resolve("w/shop.duckdb")}.tmp` });
+    assert.deepEqual(engineSettings("w/shop.duckdb", { ECOM_DUCKDB_MEMORY_LIMIT: "512MiB", ECOM_DUCKDB_TEMP_DIR: "/spill", ECOM_DUCKDB_THREADS: "1" }), {
+      memoryLimit: "512MiB",
+      tempDirectory: "/spill",
+      threads: 1,
+    });
+    assert.throws(() => engineSettings("w.duckdb", { ECOM_DUCKDB_MEMORY_LIMIT: "lots" }), /ECOM_DUCKDB_MEMORY_LIMIT="lots": expected a size such as 4GB, 6GiB or 512MiB\./);
+    assert.throws(() => engineSettings("w.duckdb", { ECOM_DUCKDB_THREADS: "0" }), /ECOM_DUCKDB_THREADS="0": expected a whole number of threads, 1 or more\./);
+    const warehouse = await DuckDbWarehouse.open(":memory:", { memoryLimit: "512MiB", tempDirectory: path.join(os.tmpdir(), "ecom-spill-test"), threads: 1 });
+    try {
+      assert.deepEqual(await warehouse.query("SELECT current_setting('memory_limit') AS memory, current_setting('threads') AS threads, current_setting('temp_directory') AS spill"), [
+        { memory: "512.0 MiB", threads: "1", spill: path.join(os.tmpdir(), "ecom-spill-test") },
+      ]);
+    } finally {
+      warehouse.close();
+    }
+  });
+});

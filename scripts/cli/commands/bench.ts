@@ -10,12 +10,15 @@ export interface BenchFlags {
   source?: string;
   workDir: string;
   incremental: boolean;
+  repeat: number;
+  profile?: string;
 }
 
 /** `ecom bench`: time the pipeline against a floor, or an incremental month against a full rebuild. */
 export async function benchCommand(flags: BenchFlags, output: Output): Promise<number> {
   if (!flags.incremental) {
-    await runBenchmark({ ...flags, output });
+    const { profile, ...rest } = flags;
+    await runBenchmark({ ...rest, ...(profile !== undefined ? { profileDir: profile } : {}), output });
     return 0;
   }
   const source = flags.source ?? path.join(flags.workDir, `bench-${flags.rows}-seed${flags.seed}.csv`);
