@@ -247,7 +247,7 @@ function describeAssertion(name: string, query: string, description: string | un
   return description ?? "returns the rows that break its rule (none, when it passes)";
 }
 
-/** Datasets in the order data flows through them: by the longest path from a source. */
+/** Datasets in the order data flows through them: by the longest path from a source of their actions. */
 function orderLayers(actions: DocsAction[], edges: { from: string; to: string }[]): string[] {
   const depth = new Map<string, number>();
   const upstream = new Map<string, string[]>();
@@ -260,12 +260,18 @@ function orderLayers(actions: DocsAction[], edges: { from: string; to: string }[
     depth.set(id, value);
     return value;
   };
-  const layerDepth = new Map<string, number>();
+  // A layer's place is its actions' average depth: one table that reads the sources directly (a
+  // data-quality read model) does not move its whole dataset ahead of the ones it mostly reads.
+  const depths = new Map<string, number[]>();
   for (const action of actions) {
     if (action.type === "assertion" || action.type === "test") continue;
-    layerDepth.set(action.layer, Math.min(layerDepth.get(action.layer) ?? Infinity, depthOf(action.id)));
+    depths.set(action.layer, [...(depths.get(action.layer) ?? []), depthOf(action.id)]);
   }
-  const layers = [...layerDepth.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([layer]) => layer);
+  const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const layers = [...depths.entries()]
+    .map(([layer, values]) => [layer, average(values)] as const)
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .map(([layer]) => layer);
   for (const extra of ["assertions", "tests"]) {
     const names = [...new Set(actions.filter((action) => (extra === "tests" ? action.type === "test" : action.type === "assertion")).map((action) => action.layer))];
     for (const name of names) if (!layers.includes(name)) layers.push(name);

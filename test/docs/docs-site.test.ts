@@ -100,6 +100,10 @@ describe("ecom docs: the docs and lineage site", function () {
       assert.match(checks("ecommerce_analytics_customer_rfm_assertions_rowConditions") ?? "", /^every row satisfies: r_score BETWEEN 1 AND 5; /);
     });
 
+    it("orders and colours the datasets as data flows: raw, staging, dwh, analytics, then assertions and tests", () => {
+      assert.deepEqual(model.layers, ["ecommerce_raw", "ecommerce_staging", "ecommerce_dwh", "ecommerce_analytics", "ecommerce_assertions", "tests"]);
+    });
+
     it("is one self-contained page under 3 MB", () => {
       assert.ok(written.bytes < MAX_SITE_BYTES, `${written.bytes} bytes`);
       const markup = fs.readFileSync(written.file, "utf8").replace(/(<script[^>]*>)[^]*?<\/script>/g, "$1</script>");
