@@ -82,11 +82,32 @@ export function isNotFound(error: unknown): boolean {
  */
 export async function requireCredentials(config: { apiEndpoint?: string }): Promise<void> {
   if (config.apiEndpoint) return;
+  const restore = quietMetadataProbe();
   try {
     await new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] }).getAccessToken();
   } catch (error) {
     throw cloudFailure(error, "Cannot sign in to Google Cloud", { outcome: "Nothing was sent." });
+  } finally {
+    restore();
   }
+}
+
+/**
+ * Off Google Cloud, google-auth-library's look for a metadata server (how it finds credentials on
+ * Compute Engine and Cloud Shell) fails and says so with a process warning, printed under our one
+ * line. That failure is the expected answer here, so its warning is dropped; every other warning
+ * still prints.
+ */
+export function quietMetadataProbe(): () => void {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const name = typeof warning === "string" ? (typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type) : warning.name;
+    if (name === "MetadataLookupWarning") return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  return () => {
+    process.emitWarning = emitWarning;
+  };
 }
 
 /** A 403 because the API is not enabled in the project: the command that enables it. */
