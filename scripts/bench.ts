@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { Output } from "./output";
 import { formatCount } from "./format";
 import { UsageError } from "./errors";
+import { DATASETS } from "./config";
 import { compileProject } from "./dataform/compile";
 import { generateSampleCsv } from "./generate/sample-data";
 import { splitByMonth } from "./generate/split-by-month";
@@ -232,7 +233,7 @@ export async function runIncrementalBenchmark(options: IncrementalBenchmarkOptio
   const incremental = await run([last], false);
   const full = await run([], true);
   const newLines = incremental.loads.reduce((total, load) => total + load.rows, 0);
-  const allLines = Number(full.run.actions.find((action) => action.name === "ecommerce_dwh.fact_sales")?.rows ?? 0);
+  const allLines = Number(full.run.actions.find((action) => action.name === `${DATASETS.dwh}.fact_sales`)?.rows ?? 0);
   const ratio = incremental.seconds.total / full.seconds.total;
   const line = (label: string, value: string) => output.result(`${label.padEnd(40)} ${value}`);
   output.result(`Incremental benchmark on ${options.source}: ${months.length} monthly files`);

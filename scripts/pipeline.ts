@@ -8,7 +8,7 @@ import type { CompiledGraph } from "./dataform/compiled-graph";
 import { runReportPath } from "./paths";
 import { selectActions, type Selection } from "./runner/selection";
 import { runUnitTests, type UnitTestResult } from "./runner/unit-tests";
-import { runGraph, type ActionResult, type RunReport } from "./runner/duckdb-runner";
+import { runGraph, type ActionResult, type RunOptions, type RunReport } from "./runner/duckdb-runner";
 import { writeRunReport } from "./runner/run-report";
 import { formatCount } from "./format";
 import type { Output } from "./output";
@@ -35,6 +35,8 @@ export interface PipelineOptions {
   verbose?: boolean;
   /** Write DuckDB's query profile of each action into this folder (see RunOptions.profileDir). */
   profileDir?: string;
+  /** Called before each action commits (see RunOptions.beforeCommit). */
+  beforeCommit?: RunOptions["beforeCommit"];
   output: Output;
 }
 
@@ -113,6 +115,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       : await runGraph(warehouse, graph, {
           fullRefresh: options.fullRefresh,
           ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+          ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
           onActionDone: (result: ActionResult, done: number, total: number) => {
             for (const line of describeAction(result, done, total)) output.info(line);
           },

@@ -2,7 +2,7 @@ import { formatCount, formatTable } from "./format";
 import { targetName, type CompiledGraph, type Target } from "./dataform/compiled-graph";
 import { DASHBOARD_TABLES } from "./dashboard/read-models";
 import { planActions } from "./runner/action-graph";
-import type { DuckDbWarehouse, Row } from "./warehouse/duckdb";
+import type { Row, Warehouse } from "./warehouse/warehouse";
 
 export interface TableCount {
   name: string;
@@ -21,7 +21,7 @@ export interface WarehouseSummary {
  * What a user looks at after a run: the graph's sources and tables with their row counts, in the
  * order data flows (sources first, then by schema as the graph lists them), and the RFM segments.
  */
-export async function collectSummary(warehouse: DuckDbWarehouse, graph: CompiledGraph): Promise<WarehouseSummary> {
+export async function collectSummary(warehouse: Warehouse, graph: CompiledGraph): Promise<WarehouseSummary> {
   const tables: TableCount[] = [];
   const count = async (target: Target, kind: "source" | "table" | "view"): Promise<TableCount> => {
     const name = targetName(target);

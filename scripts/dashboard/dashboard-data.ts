@@ -2,7 +2,7 @@ import * as path from "node:path";
 import type { Json } from "@duckdb/node-api";
 import { EcomError } from "../errors";
 import type { RunReportFile } from "../runner/run-report";
-import type { DuckDbWarehouse, Row } from "../warehouse/duckdb";
+import type { Row, Warehouse } from "../warehouse/warehouse";
 import { DASHBOARD_DATASET, DASHBOARD_TABLES, type DashboardTable } from "./read-models";
 
 /**
@@ -122,7 +122,7 @@ const READ_ORDER: Record<DashboardTable, string> = {
 };
 
 /** Reads everything the dashboard shows; the run report adds the assertion counts of the last run. */
-export async function collectDashboardData(warehouse: DuckDbWarehouse, runReport?: RunReportFile): Promise<DashboardData> {
+export async function collectDashboardData(warehouse: Warehouse, runReport?: RunReportFile): Promise<DashboardData> {
   await requireTables(warehouse);
   // One connection runs one statement at a time, so the tables are read one after the other.
   const rows = {} as Record<DashboardTable, Row[]>;
@@ -144,7 +144,7 @@ export async function collectDashboardData(warehouse: DuckDbWarehouse, runReport
 }
 
 /** Refuses a warehouse the pipeline has not built, naming what is missing and what to run. */
-async function requireTables(warehouse: DuckDbWarehouse): Promise<void> {
+async function requireTables(warehouse: Warehouse): Promise<void> {
   const missing: string[] = [];
   for (const table of REQUIRED_TABLES) {
     if (!(await warehouse.tableExists(table.schema, table.name))) missing.push(`${table.schema}.${table.name}`);
@@ -275,7 +275,7 @@ export function toMoney(value: Json | undefined): number | null {
   return Number(`${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`);
 }
 
-/** BIGINT and DECIMAL arrive as strings (see DuckDbWarehouse); NULL counts as zero. */
+/** BIGINT and DECIMAL arrive as strings (see scripts/warehouse/warehouse.ts); NULL counts as zero. */
 function toNumber(value: Json | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);
 }

@@ -7,6 +7,7 @@ import { withZetaSql } from "../googlesql/zetasql-service";
 import { writeFileAtomically } from "../atomic-write";
 import { readRunReportBeside } from "../runner/run-report";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
+import type { Warehouse } from "../warehouse/warehouse";
 import { buildDocsModel, type DocsModel, type WarehouseFacts } from "./docs-model";
 import { toMermaid } from "./mermaid";
 import { renderDocs } from "./render-docs";
@@ -47,29 +48,34 @@ async function readWarehouseFacts(db: string): Promise<WarehouseFacts> {
   if (!fs.existsSync(db)) throw new EcomError(`There is no warehouse at ${db}: run \`ecom pipeline --db ${db}\` first, or leave out --db.`);
   const warehouse = await DuckDbWarehouse.open(db);
   try {
-    const tables = await warehouse.query(
-      "SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_catalog = current_database() ORDER BY 1, 2"
-    );
-    const rows = new Map<string, number>();
-    const columnTypes = new Map<string, Map<string, string>>();
-    for (const table of tables) {
-      const id = `${String(table.table_schema)}.${String(table.table_name)}`;
-      // Views would be computed to be counted; their rows are their query's, not stored.
-      if (table.table_type === "BASE TABLE") {
-        rows.set(id, Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${warehouse.table(String(table.table_schema), String(table.table_name))}`)));
-      }
-    }
-    const columns = await warehouse.query(
-      "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position"
-    );
-    for (const column of columns) {
-      const id = `${String(column.table_schema)}.${String(column.table_name)}`;
-      if (!columnTypes.has(id)) columnTypes.set(id, new Map());
-      columnTypes.get(id)?.set(String(column.column_name), String(column.data_type));
-    }
-    const runReport = readRunReportBeside(db);
-    return { file: path.resolve(db), rows, columnTypes, ...(runReport ? { runReport } : {}) };
+    return await warehouseFacts(warehouse);
   } finally {
     warehouse.close();
   }
+}
+
+/** Row counts, column types and the last run's report (beside the warehouse file) of an open warehouse. */
+async function warehouseFacts(warehouse: Warehouse): Promise<WarehouseFacts> {
+  const tables = await warehouse.query(
+    "SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_catalog = current_database() ORDER BY 1, 2"
+  );
+  const rows = new Map<string, number>();
+  const columnTypes = new Map<string, Map<string, string>>();
+  for (const table of tables) {
+    const id = `${String(table.table_schema)}.${String(table.table_name)}`;
+    // Views would be computed to be counted; their rows are their query's, not stored.
+    if (table.table_type === "BASE TABLE") {
+      rows.set(id, Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${warehouse.table(String(table.table_schema), String(table.table_name))}`)));
+    }
+  }
+  const columns = await warehouse.query(
+    "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position"
+  );
+  for (const column of columns) {
+    const id = `${String(column.table_schema)}.${String(column.table_name)}`;
+    if (!columnTypes.has(id)) columnTypes.set(id, new Map());
+    columnTypes.get(id)?.set(String(column.column_name), String(column.data_type));
+  }
+  const runReport = readRunReportBeside(warehouse.file);
+  return { file: path.resolve(warehouse.file), rows, columnTypes, ...(runReport ? { runReport } : {}) };
 }

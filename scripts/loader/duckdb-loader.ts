@@ -5,7 +5,8 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { LoadError } from "../errors";
 import { secondsSince, startTimer } from "../timing";
-import { DuckDbWarehouse, quoteIdentifier, quoteString, type Row } from "../warehouse/duckdb";
+import { quoteIdentifier, quoteString } from "../warehouse/duckdb";
+import type { Row, Warehouse } from "../warehouse/warehouse";
 import * as iconv from "iconv-lite";
 import { cleanCsvHeader, cleanCsvLine, RECORD_COLUMN } from "./clean-csv";
 import { describeCsvError, truncate } from "./csv-errors";
@@ -13,10 +14,12 @@ import { mapHeader, splitCsvLine } from "./csv-header";
 import { scanCsv, type BadRecord } from "./csv-scan";
 import { sniffFile } from "./file-kind";
 import { decodeText, guessFromHead, ICONV_NAMES, probeFile, type FileProbe, type HeadGuess, type SourceEncoding, type TextEncoding } from "./file-probe";
+import contract = require("../../includes/contract");
 import landing = require("../../includes/landing");
 import retail = require("../../includes/retail");
 
-export const RAW_SCHEMA = "ecommerce_raw";
+/** The dataset the files land in: the data contract's, named there once. */
+export const RAW_SCHEMA: string = contract.DATASETS.raw;
 
 export interface FileLoadResult {
   file: string;
@@ -76,8 +79,8 @@ const SOURCE_COLUMNS: readonly string[] = retail.SOURCE_COLUMN_NAMES;
 /** How many bad lines a refusal lists; the count is always given. */
 const BAD_LINES_SHOWN = 10;
 
-/** Creates the landing tables when absent; they match the data contract's `ecommerce_raw`. */
-export async function ensureRawTables(warehouse: DuckDbWarehouse): Promise<void> {
+/** Creates the landing tables when absent; they are the data contract's landing tables, in its raw dataset. */
+export async function ensureRawTables(warehouse: Warehouse): Promise<void> {
   await warehouse.run(`
     CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(warehouse.catalog)}.${RAW_SCHEMA};
     ${landing.landingTablesDdl((table) => warehouse.table(RAW_SCHEMA, table), "duckdb")}`);
@@ -97,14 +100,14 @@ export interface LandedUnit {
 
 /**
  * Lands one local CSV file (plain or gzip; UTF-8, ISO-8859-1, Windows-1252 or UTF-16; LF, CRLF or
- * CR line endings) into ecommerce_raw.raw_sales, every field as text exactly as written, with its
+ * CR line endings) into the raw dataset's raw_sales, every field as text exactly as written, with its
  * record number. The file version (SHA-256) goes into the ledger: the same version again changes
  * nothing, a changed version replaces the file's rows. Either every row of the file lands together
  * with its ledger row, or nothing does. Malformed lines refuse the file, listed by line, unless
  * `maxBadLines` lets them be set aside in raw_sales_malformed. Lines repeating the header are skipped
  * and counted. Workbooks and zip archives go through loadFile.
  */
-export async function loadLocalFile(warehouse: DuckDbWarehouse, file: string, options: LoadOptions = {}): Promise<FileLoadResult> {
+export async function loadLocalFile(warehouse: Warehouse, file: string, options: LoadOptions = {}): Promise<FileLoadResult> {
   const started = startTimer();
   const label = options.identity?.sourcePath.startsWith("gs://") ? options.identity.sourcePath : file;
   const kind = sniffFile(file, options.encoding);
@@ -184,7 +187,7 @@ interface EarlyLanding {
  * landing it would be work thrown away).
  */
 async function startEarlyLanding(
-  warehouse: DuckDbWarehouse,
+  warehouse: Warehouse,
   file: string,
   gzip: boolean,
   sourceFile: string,
@@ -245,7 +248,7 @@ interface VersionCheck {
  * file whose content is already loaded under another name is a copy, refused unless allowed (its
  * sales would count twice).
  */
-export async function checkVersion(warehouse: DuckDbWarehouse, identity: FileIdentity, label: string, options: LoadOptions): Promise<VersionCheck> {
+export async function checkVersion(warehouse: Warehouse, identity: FileIdentity, label: string, options: LoadOptions): Promise<VersionCheck> {
   const ledger = warehouse.table(RAW_SCHEMA, "load_ledger");
   const [latest] = await warehouse.query(
     `SELECT source_file, load_id, checksum, rows_loaded, malformed_lines FROM ${ledger} WHERE source_file = ? ORDER BY loaded_at DESC LIMIT 1`,
@@ -278,7 +281,7 @@ export async function checkVersion(warehouse: DuckDbWarehouse, identity: FileIde
  * each version in the ledger: all of them land, or none. `replaceAlso` names more source files whose
  * rows go (the sheets an earlier version of a workbook had).
  */
-export async function commitUnits(warehouse: DuckDbWarehouse, units: LandedUnit[], replaceAlso: string[] = []): Promise<Omit<FileLoadResult, "file" | "seconds">[]> {
+export async function commitUnits(warehouse: Warehouse, units: LandedUnit[], replaceAlso: string[] = []): Promise<Omit<FileLoadResult, "file" | "seconds">[]> {
   const loadedAt = new Date().toISOString().replace("T", " ").replace("Z", "");
   const raw = warehouse.table(RAW_SCHEMA, "raw_sales");
   const malformed = warehouse.table(RAW_SCHEMA, "raw_sales_malformed");
@@ -337,7 +340,7 @@ export async function commitUnits(warehouse: DuckDbWarehouse, units: LandedUnit[
  * a BOM ignored. Returns how many. The remaining rows keep their record numbers (rowid is stable
  * under DELETE), so every line is still found where it is in the file.
  */
-export async function skipRepeatedHeaders(warehouse: DuckDbWarehouse, landingTable: string, columns: string[], headerFields: string[]): Promise<number> {
+export async function skipRepeatedHeaders(warehouse: Warehouse, landingTable: string, columns: string[], headerFields: string[]): Promise<number> {
   const normalised = (column: string) => `lower(regexp_replace(${quoteIdentifier(column)}, '[\\s\\p{Z}_\\x{FEFF}]+', '', 'g'))`;
   const condition = columns.map((column, index) => `${normalised(column)} = ${quoteString(retail.normaliseHeader(headerFields[index] ?? ""))}`).join(" AND ");
   const repeated = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${landingTable} WHERE ${condition}`));
@@ -363,12 +366,12 @@ interface LandingJob {
  * (DuckDB preserves insertion order), so rowid + 1 is the record number; the slow path is in
  * finishLanding.
  */
-async function landFile(warehouse: DuckDbWarehouse, job: LandingJob): Promise<{ bad: BadRecord[]; recordNumber: string }> {
+async function landFile(warehouse: Warehouse, job: LandingJob): Promise<{ bad: BadRecord[]; recordNumber: string }> {
   return finishLanding(warehouse, job, await strictLanding(warehouse, job));
 }
 
 /** DuckDB's strict CSV reader, the fast path: the whole file into the landing table, or the reader's error. */
-async function strictLanding(warehouse: DuckDbWarehouse, job: LandingJob): Promise<{ error?: unknown }> {
+async function strictLanding(warehouse: Warehouse, job: LandingJob): Promise<{ error?: unknown }> {
   const { readable } = job;
   const columns = `{${job.columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
   try {
@@ -387,7 +390,7 @@ async function strictLanding(warehouse: DuckDbWarehouse, job: LandingJob): Promi
  * malformed line: too many refuse it, listed; otherwise the good records land and the bad ones are
  * returned to be set aside.
  */
-async function finishLanding(warehouse: DuckDbWarehouse, job: LandingJob, strict: { error?: unknown }): Promise<{ bad: BadRecord[]; recordNumber: string }> {
+async function finishLanding(warehouse: Warehouse, job: LandingJob, strict: { error?: unknown }): Promise<{ bad: BadRecord[]; recordNumber: string }> {
   const { label, readable, columnsInFileOrder, landingTable, options } = job;
   if (!("error" in strict)) return { bad: [], recordNumber: "rowid + 1" };
   const strictError = strict.error;
@@ -412,7 +415,7 @@ async function finishLanding(warehouse: DuckDbWarehouse, job: LandingJob, strict
 }
 
 /** Reads one of the loader's clean CSVs (clean-csv.ts) into a landing table. */
-export async function landCleanFile(warehouse: DuckDbWarehouse, cleanFile: string, columnsInFileOrder: string[], landingTable: string): Promise<void> {
+export async function landCleanFile(warehouse: Warehouse, cleanFile: string, columnsInFileOrder: string[], landingTable: string): Promise<void> {
   const columns = `{'${RECORD_COLUMN}': 'BIGINT', ${columnsInFileOrder.map((column) => `${quoteString(column)}: 'VARCHAR'`).join(", ")}}`;
   await warehouse.run(`CREATE TEMP TABLE ${landingTable} AS SELECT * FROM ${readCsv(cleanFile, false, columns, "utf-8")}`);
 }
@@ -423,11 +426,12 @@ function readCsv(source: string, compressed: boolean, columns: string, encoding:
        auto_detect = false, strict_mode = true, null_padding = false)`;
 }
 
-async function withLandingProgress<T>(warehouse: DuckDbWarehouse, file: string, options: LoadOptions, work: () => Promise<T>): Promise<T> {
+async function withLandingProgress<T>(warehouse: Warehouse, file: string, options: LoadOptions, work: () => Promise<T>): Promise<T> {
   const report = options.onProgress;
-  if (!report) return work();
+  // An engine that cannot tell how far a statement has got gives no progress but the end.
+  if (!report || !warehouse.progressPercent) return work();
   const timer = setInterval(() => {
-    const percent = warehouse.progressPercent();
+    const percent = warehouse.progressPercent?.();
     if (percent !== undefined) report({ phase: "landing", file, percent });
   }, 200);
   try {
@@ -493,7 +497,7 @@ export function describeBadLines(file: string, bad: BadRecord[], allowed: number
   const more = bad.length > BAD_LINES_SHOWN ? [`  ... and ${bad.length - BAD_LINES_SHOWN} more`] : [];
   const advice =
     allowed === 0
-      ? `Fix these ${unit}s, or load with --max-bad-lines ${bad.length} to set them aside in ecommerce_raw.raw_sales_malformed and land the rest.`
+      ? `Fix these ${unit}s, or load with --max-bad-lines ${bad.length} to set them aside in ${RAW_SCHEMA}.raw_sales_malformed and land the rest.`
       : `That is more than --max-bad-lines ${allowed}: fix the file, or raise the limit.`;
   return [`${file}: ${bad.length} malformed ${unit}(s); nothing was loaded from this file.`, ...shown, ...more, advice].join("\n");
 }

@@ -5,7 +5,7 @@ import type { Storage } from "@google-cloud/storage";
 import { createStorage, downloadGcsObject, listGcsObjects, type GcsObject } from "../cloud/gcs";
 import type { ProjectConfig } from "../config";
 import { LoadError } from "../errors";
-import type { DuckDbWarehouse } from "../warehouse/duckdb";
+import type { Warehouse } from "../warehouse/warehouse";
 import { loadLocalFile, RAW_SCHEMA, unchangedResult, type FileIdentity, type FileLoadResult, type LoadOptions } from "./duckdb-loader";
 import { sniffFile } from "./file-kind";
 import { loadWorkbook } from "./workbook-loader";
@@ -36,7 +36,7 @@ const MEMBER_FILE = /\.(csv|csv\.gz|xlsx)$/i;
  * sheet by sheet.
  */
 export async function loadSources(
-  warehouse: DuckDbWarehouse,
+  warehouse: Warehouse,
   sources: string[],
   onLoaded: (result: FileLoadResult) => void = () => undefined,
   options: SourcesLoadOptions = {}
@@ -99,7 +99,7 @@ export function refused(file: string, error: LoadError): FileLoadResult {
  * `archive.zip/member`, each landing or refused on its own). `options.identity` names a file that
  * came from elsewhere (a GCS object, a zip member).
  */
-export async function loadFile(warehouse: DuckDbWarehouse, file: string, options: Omit<LoadOptions, "identity"> & { identity?: FileIdentity } = {}): Promise<FileLoadResult[]> {
+export async function loadFile(warehouse: Warehouse, file: string, options: Omit<LoadOptions, "identity"> & { identity?: FileIdentity } = {}): Promise<FileLoadResult[]> {
   const label = options.identity?.sourcePath.startsWith("gs://") ? options.identity.sourcePath : file;
   if (sniffFile(file, options.encoding) !== "zip") return [await loadLocalFile(warehouse, file, options)];
   const zip = await classifyZip(file);
@@ -109,7 +109,7 @@ export async function loadFile(warehouse: DuckDbWarehouse, file: string, options
 }
 
 async function loadArchive(
-  warehouse: DuckDbWarehouse,
+  warehouse: Warehouse,
   file: string,
   label: string,
   members: string[],
@@ -150,7 +150,7 @@ async function loadArchive(
   }
 }
 
-async function loadGcsObject(warehouse: DuckDbWarehouse, storage: Storage, object: GcsObject, options: Omit<LoadOptions, "identity">): Promise<FileLoadResult[]> {
+async function loadGcsObject(warehouse: Warehouse, storage: Storage, object: GcsObject, options: Omit<LoadOptions, "identity">): Promise<FileLoadResult[]> {
   const identity = { sourceFile: object.uri, sourcePath: object.uri, checksum: object.generation, size: object.size };
   if (!options.force) {
     const unchanged = await loadedVersions(warehouse, object);
@@ -173,7 +173,7 @@ async function loadGcsObject(warehouse: DuckDbWarehouse, storage: Storage, objec
  * The ledger's answer when this object generation is already loaded (for a workbook, the sheets it
  * landed); none otherwise. An archive's members are versioned by their content, so it is downloaded.
  */
-async function loadedVersions(warehouse: DuckDbWarehouse, object: GcsObject): Promise<FileLoadResult[]> {
+async function loadedVersions(warehouse: Warehouse, object: GcsObject): Promise<FileLoadResult[]> {
   const ledger = warehouse.table(RAW_SCHEMA, "load_ledger");
   if (!(await warehouse.tableExists(RAW_SCHEMA, "load_ledger"))) return [];
   const latest = await warehouse.query(

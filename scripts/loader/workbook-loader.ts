@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LoadError } from "../errors";
 import { secondsSince, startTimer } from "../timing";
-import type { DuckDbWarehouse } from "../warehouse/duckdb";
+import type { Warehouse } from "../warehouse/warehouse";
 import { RECORD_COLUMN } from "./clean-csv";
 import {
   commitUnits,
@@ -30,7 +30,7 @@ import { extractWorkbook } from "./xlsx-reader";
  * out and said so.
  */
 export async function loadWorkbook(
-  warehouse: DuckDbWarehouse,
+  warehouse: Warehouse,
   file: string,
   label: string,
   options: Omit<LoadOptions, "identity"> & { identity?: FileIdentity }

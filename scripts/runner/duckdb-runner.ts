@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { EcomError } from "../errors";
 import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable } from "../dataform/compiled-graph";
-import { DuckDbWarehouse, quoteIdentifier, type Row } from "../warehouse/duckdb";
+import { quoteIdentifier } from "../warehouse/duckdb";
+import type { Row, Warehouse } from "../warehouse/warehouse";
 import { planActions, type PlannedAction } from "./action-graph";
 import { toDuckDbSql } from "./translate";
 import { secondsSince, startTimer } from "../timing";
@@ -36,6 +37,12 @@ export interface RunOptions {
    * status and time, and one DuckDB JSON profile per statement it ran, in order.
    */
   profileDir?: string;
+  /**
+   * Called inside each action's transaction, its work done and not yet committed; the commit waits
+   * for it. The crash tests stop a run there (test/support/hold-before-commit.ts) to kill it with
+   * the work uncommitted.
+   */
+  beforeCommit?: (action: string) => Promise<void>;
 }
 
 export interface RunReport {
@@ -49,7 +56,7 @@ export interface RunReport {
  * dependency order, each in its own transaction; an assertion that returns rows fails; an action
  * whose dependency failed (or was skipped) is skipped. The run goes on with independent actions.
  */
-export async function runGraph(warehouse: DuckDbWarehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
+export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
   const started = startTimer();
   const plan = planActions(graph);
   await checkDeclaredSources(warehouse, graph, plan);
@@ -71,8 +78,11 @@ export async function runGraph(warehouse: DuckDbWarehouse, graph: CompiledGraph,
   };
 }
 
-async function runAction(warehouse: DuckDbWarehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
+async function runAction(warehouse: Warehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
   if (!options.profileDir) return runActionOnce(warehouse, action, options);
+  if (!warehouse.startProfiling || !warehouse.stopProfiling) {
+    throw new EcomError(`The warehouse ${warehouse.file} cannot write query profiles: run without a profile folder.`);
+  }
   const file = path.join(options.profileDir, `${action.name}.json`);
   await warehouse.startProfiling(file);
   let result: ActionResult | undefined;
@@ -85,7 +95,7 @@ async function runAction(warehouse: DuckDbWarehouse, action: PlannedAction, opti
   }
 }
 
-async function runActionOnce(warehouse: DuckDbWarehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
+async function runActionOnce(warehouse: Warehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
   const started = startTimer();
   const base = { name: action.name, kind: kindOf(action) };
   try {
@@ -97,7 +107,7 @@ async function runActionOnce(warehouse: DuckDbWarehouse, action: PlannedAction, 
           : runnable.kind === "assertion"
             ? await checkAssertion(warehouse, runnable.action, options.sampleRows ?? 5)
             : await runOperations(warehouse, runnable.action);
-      await holdBeforeCommitIfAsked(action.name);
+      await options.beforeCommit?.(action.name);
       return result;
     });
     return { ...base, seconds: secondsSince(started), ...outcome };
@@ -107,20 +117,9 @@ async function runActionOnce(warehouse: DuckDbWarehouse, action: PlannedAction, 
   }
 }
 
-/**
- * Crash tests need a run stopped at a known point: with ECOM_HOLD_BEFORE_COMMIT=<action name>, the
- * run announces on stderr that it holds that action's transaction open, all its work done but not
- * committed, and waits (a minute at most) to be killed.
- */
-async function holdBeforeCommitIfAsked(actionName: string): Promise<void> {
-  if (process.env.ECOM_HOLD_BEFORE_COMMIT !== actionName) return;
-  process.stderr.write(`holding ${actionName} before commit\n`);
-  await new Promise((resolve) => setTimeout(resolve, 60_000));
-}
-
 type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;
 
-async function buildTable(warehouse: DuckDbWarehouse, table: CompiledTable, options: RunOptions): Promise<Outcome> {
+async function buildTable(warehouse: Warehouse, table: CompiledTable, options: RunOptions): Promise<Outcome> {
   const target = warehouse.table(table.target.schema, table.target.name);
   if (table.type === "view") {
     await runAll(warehouse, table.preOps);
@@ -144,7 +143,7 @@ async function buildTable(warehouse: DuckDbWarehouse, table: CompiledTable, opti
 }
 
 /** MERGE on the unique key (update matched rows, insert new ones); INSERT when there is no key. */
-async function mergeIncrement(warehouse: DuckDbWarehouse, table: CompiledTable): Promise<void> {
+async function mergeIncrement(warehouse: Warehouse, table: CompiledTable): Promise<void> {
   const target = warehouse.table(table.target.schema, table.target.name);
   const increment = toDuckDbSql(table.incrementalQuery ?? table.query, warehouse.catalog);
   const uniqueKey = table.uniqueKey ?? [];
@@ -165,7 +164,7 @@ async function mergeIncrement(warehouse: DuckDbWarehouse, table: CompiledTable):
 }
 
 /** Like `dataform run`: the assertion's query becomes a view, and any row it returns is a failure. */
-async function checkAssertion(warehouse: DuckDbWarehouse, assertion: CompiledAssertion, sampleRows: number): Promise<Outcome> {
+async function checkAssertion(warehouse: Warehouse, assertion: CompiledAssertion, sampleRows: number): Promise<Outcome> {
   const view = warehouse.table(assertion.target.schema, assertion.target.name);
   await warehouse.run(`CREATE OR REPLACE VIEW ${view} AS (\n${toDuckDbSql(assertion.query, warehouse.catalog)}\n)`);
   const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${view}`));
@@ -174,12 +173,12 @@ async function checkAssertion(warehouse: DuckDbWarehouse, assertion: CompiledAss
   return { status: "failed", rows, sample, error: `assertion returned ${rows} failing row(s)` };
 }
 
-async function runOperations(warehouse: DuckDbWarehouse, operation: CompiledOperation): Promise<Outcome> {
+async function runOperations(warehouse: Warehouse, operation: CompiledOperation): Promise<Outcome> {
   await runAll(warehouse, operation.queries);
   return { status: "succeeded" };
 }
 
-async function runAll(warehouse: DuckDbWarehouse, statements: string[] | undefined): Promise<void> {
+async function runAll(warehouse: Warehouse, statements: string[] | undefined): Promise<void> {
   for (const statement of statements ?? []) {
     // `${when(incremental(), ...)}` leaves empty (or comment-only) statements in the other context.
     if (!isBlankSql(statement)) await warehouse.run(toDuckDbSql(statement, warehouse.catalog));
@@ -194,7 +193,7 @@ function isBlankSql(statement: string): boolean {
  * Declarations are tables the graph reads but does not build. A missing one would fail every action
  * downstream with a terse "table does not exist"; say once, before anything runs, what is missing.
  */
-async function checkDeclaredSources(warehouse: DuckDbWarehouse, graph: CompiledGraph, plan: PlannedAction[]): Promise<void> {
+async function checkDeclaredSources(warehouse: Warehouse, graph: CompiledGraph, plan: PlannedAction[]): Promise<void> {
   const needed = new Set(plan.flatMap((action) => (action.runnable.action.dependencyTargets ?? []).map((target) => `${target.schema}.${target.name}`)));
   const missing: string[] = [];
   for (const declaration of graph.declarations ?? []) {
@@ -209,7 +208,7 @@ async function checkDeclaredSources(warehouse: DuckDbWarehouse, graph: CompiledG
   }
 }
 
-async function createSchemas(warehouse: DuckDbWarehouse, graph: CompiledGraph): Promise<void> {
+async function createSchemas(warehouse: Warehouse, graph: CompiledGraph): Promise<void> {
   const targets = [...(graph.tables ?? []), ...(graph.assertions ?? []), ...(graph.operations ?? [])].map((action) => action.target);
   for (const schema of new Set(targets.map((target) => target.schema))) {
     await warehouse.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(warehouse.catalog)}.${quoteIdentifier(schema)}`);

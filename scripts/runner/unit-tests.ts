@@ -1,5 +1,5 @@
 import type { CompiledGraph } from "../dataform/compiled-graph";
-import type { DuckDbWarehouse, Row } from "../warehouse/duckdb";
+import type { Row, Warehouse } from "../warehouse/warehouse";
 import { toDuckDbSql } from "./translate";
 
 export interface UnitTestResult {
@@ -15,7 +15,7 @@ export interface UnitTestResult {
  * inputs against the expected rows, compared as unordered sets of rows, as `dataform test` does.
  * Numbers are compared by value, so an expected `2.5` matches a NUMERIC `2.500000000`.
  */
-export async function runUnitTests(warehouse: DuckDbWarehouse, graph: CompiledGraph): Promise<UnitTestResult[]> {
+export async function runUnitTests(warehouse: Warehouse, graph: CompiledGraph): Promise<UnitTestResult[]> {
   const results: UnitTestResult[] = [];
   for (const test of graph.tests ?? []) {
     let differences: string[];

@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue, type Json } from "@duckdb/node-api";
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { EcomError } from "../errors";
+import type { JsonValue, Row, SqlParam, Warehouse } from "./warehouse";
 
-export type Row = Record<string, Json>;
+// Callers that open DuckDB read rows too; the type is the interface's.
+export type { Row } from "./warehouse";
 
 /** The warehouse file is in use by another process (DuckDB allows one writer per file). */
 export class WarehouseLockedError extends EcomError {}
@@ -47,10 +49,11 @@ export function engineSettings(file: string, env: NodeJS.ProcessEnv = process.en
 }
 
 /**
- * The embedded warehouse: one DuckDB file, one connection. Values are always bound as parameters;
- * rows come back JSON-safe (BIGINT and DECIMAL as strings, so no precision is lost).
+ * The embedded warehouse, the Warehouse interface on DuckDB: one file, one connection. Values are
+ * always bound as parameters; rows come back JSON-safe (BIGINT and DECIMAL as strings, so no
+ * precision is lost).
  */
-export class DuckDbWarehouse {
+export class DuckDbWarehouse implements Warehouse {
   private constructor(
     readonly file: string,
     /** DuckDB names the database after the file; a schema of the same name makes `schema.table` ambiguous. */
@@ -91,13 +94,13 @@ export class DuckDbWarehouse {
   }
 
   /** Runs statements whose result is not needed. */
-  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+  async run(sql: string, params?: SqlParam[]): Promise<void> {
     await this.profileNextStatement();
     await this.connection.run(sql, params);
   }
 
   /** Runs a query and returns all its rows. */
-  async query(sql: string, params?: DuckDBValue[]): Promise<Row[]> {
+  async query(sql: string, params?: SqlParam[]): Promise<Row[]> {
     await this.profileNextStatement();
     const reader = await this.connection.runAndReadAll(sql, params);
     return reader.getRowObjectsJson();
@@ -152,7 +155,7 @@ export class DuckDbWarehouse {
   }
 
   /** The single value of a one-row, one-column query. */
-  async scalar(sql: string, params?: DuckDBValue[]): Promise<Json> {
+  async scalar(sql: string, params?: SqlParam[]): Promise<JsonValue> {
     const rows = await this.query(sql, params);
     const first = rows[0];
     return first === undefined ? null : (Object.values(first)[0] ?? null);

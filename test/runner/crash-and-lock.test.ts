@@ -10,48 +10,73 @@ import { makeTempDir } from "../support/temp";
 import { queryWarehouse } from "../support/warehouse";
 
 const ECOM = path.join(PROJECT_ROOT, "bin", "ecom.js");
+const HOLD = path.join(PROJECT_ROOT, "test", "support", "hold-before-commit.ts");
 
 interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  /** True once the process has exited. */
+  hasExited: () => boolean;
   kill: (signal: NodeJS.Signals) => void;
   /** Resolves when the child's stderr contains `text`. */
   waitFor: (text: string) => Promise<void>;
 }
 
-/** `ecom` as a separate process, as a user (or a scheduler) starts it. */
-function startEcom(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [ECOM, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+/** A separate Node process, as a user (or a scheduler) starts `ecom`; stdin stays open until it is killed. */
+function start(args: string[]): Child {
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "ignore", "pipe"] });
   let stderr = "";
+  let exitedYet = false;
   const waiters: { text: string; resolve: () => void }[] = [];
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
     for (const waiter of waiters.filter((candidate) => stderr.includes(candidate.text))) waiter.resolve();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal, stderr }))
+    child.on("exit", (code, signal) => {
+      exitedYet = true;
+      resolve({ code, signal, stderr });
+    })
   );
   return {
     exited,
+    hasExited: () => exitedYet,
     kill: (signal) => child.kill(signal),
     waitFor: (text) =>
       new Promise<void>((resolve, reject) => {
         if (stderr.includes(text)) return resolve();
         waiters.push({ text, resolve });
-        void exited.then(({ code }) => reject(new Error(`ecom exited (${code}) before printing ${JSON.stringify(text)}:\n${stderr}`)));
+        void exited.then(({ code }) => reject(new Error(`the process exited (${code}) before printing ${JSON.stringify(text)}:\n${stderr}`)));
       }),
   };
 }
 
+/** `ecom run` on `db`, held inside fact_sales' transaction with all its work done (test/support/hold-before-commit.ts). */
+async function startHeldRun(db: string): Promise<Child> {
+  const child = start(["-r", "ts-node/register/transpile-only", HOLD, db, "ecommerce_dwh.fact_sales"]);
+  running.push(child);
+  await child.waitFor("holding ecommerce_dwh.fact_sales before commit");
+  return child;
+}
+
+/** Every process a test started, killed after it whatever the outcome. */
+const running: Child[] = [];
+
 describe("a run that is killed, and a run that meets another one", function () {
   this.timeout(180_000);
   const temp = makeTempDir("ecom-crash");
-  const db = path.join(temp.dir, "crash.duckdb");
+  /** A warehouse with the first file run through the graph and the second only landed: each test copies it. */
+  const built = path.join(temp.dir, "built.duckdb");
   const first = path.join(temp.dir, "first.csv");
   const second = path.join(temp.dir, "second.csv");
-  const factTotals = async () =>
+  const factTotals = async (db: string) =>
     (await queryWarehouse(db, "SELECT COUNT(*) AS lines, CAST(SUM(line_amount) AS VARCHAR) AS amount FROM ecommerce_dwh.fact_sales"))[0];
   let factBefore: unknown;
-  let held: Child;
+  /** A copy of the built warehouse of this test's own. */
+  const warehouseFor = (name: string): string => {
+    const db = path.join(temp.dir, `${name}.duckdb`);
+    fs.copyFileSync(built, db);
+    return db;
+  };
 
   before(async () => {
     // One shop's export cut in two files, so invoices stay consistent across them.
@@ -61,36 +86,39 @@ describe("a run that is killed, and a run that meets another one", function () {
     fs.writeFileSync(first, `${[header, ...lines.slice(0, 4000)].join("\n")}\n`);
     fs.writeFileSync(second, `${[header, ...lines.slice(4000)].join("\n")}\n`);
     const output = new RecordingOutput();
-    assert.equal(await main(["node", "ecom", "pipeline", "--source", first, "--db", db], output), 0, output.text);
-    assert.equal(await main(["node", "ecom", "load", "--source", second, "--db", db], new RecordingOutput()), 0);
-    factBefore = await factTotals();
+    assert.equal(await main(["node", "ecom", "pipeline", "--source", first, "--db", built], output), 0, output.text);
+    assert.equal(await main(["node", "ecom", "load", "--source", second, "--db", built], new RecordingOutput()), 0);
+    factBefore = await factTotals(built);
   });
-  after(() => {
-    held?.kill("SIGKILL");
-    temp.remove();
+  afterEach(() => {
+    for (const child of running.splice(0)) child.kill("SIGKILL");
   });
+  after(() => temp.remove());
 
-  it("holds a run with fact_sales built but not committed", async () => {
-    held = startEcom(["run", "--db", db], { ECOM_HOLD_BEFORE_COMMIT: "ecommerce_dwh.fact_sales" });
-    await held.waitFor("holding ecommerce_dwh.fact_sales before commit");
-  });
-
-  it("refuses a second run on the same warehouse at once, saying why", async () => {
-    const started = Date.now();
-    const second = await startEcom(["run", "--db", db]).exited;
-    assert.equal(second.code, 1);
-    assert.match(second.stderr, /The warehouse .*crash\.duckdb is in use by another process \(DuckDB allows one writer at a time\)\. Wait for the other run to finish, or pass another --db\./);
-    assert.ok(Date.now() - started < 30_000);
+  it("refuses a second run on the same warehouse while one holds it, saying why", async () => {
+    const db = warehouseFor("locked");
+    const held = await startHeldRun(db);
+    const other = await start([ECOM, "run", "--db", db]).exited;
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /The warehouse .*locked\.duckdb is in use by another process \(DuckDB allows one writer at a time\)\. Wait for the other run to finish, or pass another --db\./);
+    // Refused at once rather than after waiting: the first run is still holding its transaction.
+    assert.equal(held.hasExited(), false);
   });
 
   it("leaves fact_sales as it was when the run is killed with SIGKILL", async () => {
+    const db = warehouseFor("killed");
+    const held = await startHeldRun(db);
     held.kill("SIGKILL");
     const { signal } = await held.exited;
     assert.equal(signal, "SIGKILL");
-    assert.deepEqual(await factTotals(), factBefore);
+    assert.deepEqual(await factTotals(db), factBefore);
   });
 
-  it("succeeds on the next run, with every line of both files and every assertion passing", async () => {
+  it("succeeds on the run after a killed one, with every line of both files and every assertion passing", async () => {
+    const db = warehouseFor("recovered");
+    const held = await startHeldRun(db);
+    held.kill("SIGKILL");
+    await held.exited;
     const output = new RecordingOutput();
     assert.equal(await main(["node", "ecom", "run", "--db", db], output), 0, output.text);
     assert.match(output.text, /Assertions: \d+ passed, 0 failed\./);
