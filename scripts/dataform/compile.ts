@@ -1,7 +1,8 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomically } from "../atomic-write";
+import { runDataformCli, type DataformCliResult } from "../dataform-cli";
 import { CompileError, UsageError } from "../errors";
 import type { CompiledGraph } from "./compiled-graph";
 import { compileInProcess } from "./in-process-compile";
@@ -49,11 +50,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     return { graph, cached: true, seconds: secondsSince(started) };
   }
   const { graph, compiler } = await compileGraph(projectDir, options.vars, varsArgument);
-  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-  // Written whole then renamed, so a killed compile never leaves a truncated cache entry.
-  const partial = `${cacheFile}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, JSON.stringify(graph));
-  fs.renameSync(partial, cacheFile);
+  // Whole or not at all, so a killed compile never leaves a truncated cache entry.
+  writeFileAtomically(cacheFile, JSON.stringify(graph), "the compile cache");
   return { graph, cached: false, seconds: secondsSince(started), compiler };
 }
 
@@ -134,18 +132,17 @@ function installedVersion(projectDir: string, packageName: string): string {
   }
 }
 
-function dataformCliPath(): string {
-  try {
-    return require.resolve("@dataform/cli/bundle.js");
-  } catch (error) {
-    throw new CompileError("The Dataform CLI (@dataform/cli) is not installed: run `npm install`.", { cause: error });
-  }
-}
-
 async function runDataformCompile(projectDir: string, varsArgument: string): Promise<CompiledGraph> {
-  const args = [dataformCliPath(), "compile", projectDir, "--json"];
+  const args = ["compile", projectDir, "--json"];
   if (varsArgument) args.push(`--vars=${varsArgument}`);
-  const { code, stdout, stderr } = await runNode(args, projectDir);
+  let cli: DataformCliResult;
+  try {
+    cli = await runDataformCli({ args, cwd: projectDir });
+  } catch (error) {
+    // Said as a compile failure: a missing or unstartable CLI is why this project did not compile.
+    throw new CompileError(`Could not compile ${projectDir} with the Dataform CLI: ${(error as Error).message}`, { cause: error });
+  }
+  const { code, stdout, stderr } = cli;
   let graph: CompiledGraph;
   try {
     graph = JSON.parse(stdout) as CompiledGraph;
@@ -167,18 +164,4 @@ function checkGraphErrors(graph: CompiledGraph, projectDir: string): void {
     const details = errors.map((error) => `- ${error.fileName ?? error.actionName ?? "(project)"}: ${error.message ?? error.stack ?? "unknown error"}`);
     throw new CompileError(`dataform compile found ${errors.length} error(s) in ${projectDir}:\n${details.join("\n")}`);
   }
-}
-
-function runNode(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.on("error", (error) => reject(new CompileError(`Could not start the Dataform CLI: ${error.message}`, { cause: error })));
-    child.on("close", (code) =>
-      resolve({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
-    );
-  });
 }

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
+import { writeAtomicallyWith } from "../atomic-write";
 import { EcomError, UsageError } from "../errors";
 import contract = require("../../includes/contract");
 
@@ -968,13 +969,6 @@ function validateOptions(options: GenerateOptions): void {
   }
 }
 
-/** A name beside `out`, unique to this process and call, so concurrent runs never share one. */
-let temporaryCounter = 0;
-function temporaryPath(out: string): string {
-  temporaryCounter += 1;
-  return path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.${temporaryCounter}.tmp`);
-}
-
 /**
  * Writes a synthetic Online Retail CSV of exactly `rows` data lines to `out` and returns what it wrote.
  * The file appears under its final name only once complete.
@@ -988,16 +982,18 @@ export async function generateSampleCsv(options: GenerateOptions): Promise<Gener
   } catch (error) {
     throw new EcomError(`cannot create the directory ${directory} for the sample CSV`, { cause: error });
   }
-  const temporary = temporaryPath(out);
-  let writer: ChunkedWriter | null = null;
   try {
-    writer = new ChunkedWriter(temporary);
-    const stats = await new SampleGenerator(options, writer).run();
-    fs.renameSync(temporary, out);
-    return stats;
+    return await writeAtomicallyWith(out, async (partial) => {
+      const writer = new ChunkedWriter(partial);
+      try {
+        return await new SampleGenerator(options, writer).run();
+      } catch (error) {
+        // Closed before the partial is removed, so no write lands after the removal.
+        writer.destroy();
+        throw error;
+      }
+    });
   } catch (error) {
-    writer?.destroy();
-    fs.rmSync(temporary, { force: true });
     if (error instanceof UsageError) throw error;
     throw new EcomError(`cannot write the sample CSV ${out}`, { cause: error });
   }

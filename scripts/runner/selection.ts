@@ -1,8 +1,9 @@
 import { UsageError } from "../errors";
+import { globMatcher } from "../glob";
 import { targetName, type ActionBase, type CompiledGraph, type Target } from "../dataform/compiled-graph";
 
 export interface Selection {
-  /** Action names: `schema.name`, `database.schema.name` or a bare `name`; `*` is a wildcard. */
+  /** Action names: `schema.name`, `database.schema.name` or a bare `name`, as patterns (scripts/glob.ts). */
   actions?: string[];
   tags?: string[];
   includeDependencies?: boolean;
@@ -55,14 +56,18 @@ export function selectActions(graph: CompiledGraph, selection: Selection): Compi
   return { ...graph, tables: keep(graph.tables), assertions: keep(graph.assertions), operations: keep(graph.operations) };
 }
 
-/** Names of the actions a pattern selects: by full name, schema.name or bare name, `*` matching anything. */
+/**
+ * Names of the actions a pattern selects: by full name, schema.name or bare name, with the one
+ * pattern rule `--source` uses (scripts/glob.ts): `*` and `?` stop only at a `/`, which no action
+ * name holds, so `*` matches anything in a name; `{a,b}` and `[abc]` work too.
+ */
 function matchAction(pattern: string, actions: ActionBase[]): string[] {
-  const expression = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
+  const matches = globMatcher(pattern);
   return actions
     .filter((action) => {
       const { database, schema, name } = action.target;
       const spellings = [name, `${schema}.${name}`, ...(database ? [`${database}.${schema}.${name}`] : [])];
-      return spellings.some((spelling) => expression.test(spelling));
+      return spellings.some(matches);
     })
     .map((action) => targetName(action.target));
 }
@@ -88,8 +93,4 @@ function addTransitively(selected: Set<string>, next: (name: string) => string[]
       }
     }
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -158,6 +158,11 @@ describe("the local runner on a fixture Dataform project", function () {
       assert.deepEqual(await ran("--actions", "events_view"), ["fixture.events_view"]);
     });
 
+    it("by pattern, with the glob rule of --source: `*` within a name, `{a,b}` listing names", async () => {
+      assert.deepEqual(await ran("--actions", "fixture.events_v*"), ["fixture.events_view"]);
+      assert.deepEqual(await ran("--actions", "events_{view,clean}"), ["fixture.events_clean", "fixture.events_view", ASSERTION.rowConditions, ASSERTION.uniqueKey]);
+    });
+
     it("by schema.name, with the action's built-in assertions", async () => {
       assert.deepEqual(await ran("--actions", "fixture.events_clean"), ["fixture.events_clean", ASSERTION.rowConditions, ASSERTION.uniqueKey]);
     });
