@@ -50,6 +50,9 @@ function start(args: string[]): Child {
   };
 }
 
+/** Every process a test started, killed after it whatever the outcome. */
+const running: Child[] = [];
+
 /** `ecom run` on `db`, held inside fact_sales' transaction with all its work done (test/support/hold-before-commit.ts). */
 async function startHeldRun(db: string): Promise<Child> {
   const child = start(["-r", "ts-node/register/transpile-only", HOLD, db, "ecommerce_dwh.fact_sales"]);
@@ -57,9 +60,6 @@ async function startHeldRun(db: string): Promise<Child> {
   await child.waitFor("holding ecommerce_dwh.fact_sales before commit");
   return child;
 }
-
-/** Every process a test started, killed after it whatever the outcome. */
-const running: Child[] = [];
 
 describe("a run that is killed, and a run that meets another one", function () {
   this.timeout(180_000);
