@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { LoadError } from "../../scripts/errors";
 import { ensureRawTables, loadLocalFile, type FileLoadResult } from "../../scripts/loader/duckdb-loader";
 import { loadSources } from "../../scripts/loader/load-sources";
+import { useLoaderWorkspace, sha256 } from "../support/loader-workspace";
 import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
 
 const CLASSIC_HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
@@ -53,9 +52,6 @@ const CLASSIC_VALUES: Record<(typeof SOURCE_COLUMNS)[number], string | null>[] =
   },
 ];
 
-function sha256(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 /** Reorders the fields of comma-free CSV lines (and header) by `order`, a permutation of field indexes. */
 function reorder(lines: string[], order: number[]): string[] {
@@ -66,29 +62,14 @@ function reorder(lines: string[], order: number[]): string[] {
 }
 
 describe("DuckDB loader", function () {
+  const workspace = useLoaderWorkspace("ecom-loader", "loader.duckdb");
+  const write = workspace.write;
   let dir: string;
   let warehouse: DuckDbWarehouse;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecom-loader-"));
-    warehouse = await DuckDbWarehouse.open(path.join(dir, "loader.duckdb"));
+    ({ dir, warehouse } = workspace);
   });
-
-  after(() => {
-    try {
-      warehouse?.close();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  /** Writes a file in the temp dir (sub-paths allowed) and returns its path. */
-  function write(name: string, content: string | Buffer): string {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-  }
 
   function csv(header: string, lines: string[], eol = "\n"): string {
     return [header, ...lines].join(eol) + eol;

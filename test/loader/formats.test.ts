@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,6 +10,7 @@ import { ensureRawTables, loadLocalFile, type FileLoadResult } from "../../scrip
 import { loadFile, loadSources } from "../../scripts/loader/load-sources";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { runGraph } from "../../scripts/runner/duckdb-runner";
+import { useLoaderWorkspace, sha256 } from "../support/loader-workspace";
 import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
 
 /**
@@ -48,34 +48,17 @@ const VALUES_2: Values = {
 const WINDOWS_TEXT = "€5 “GIFT” ‘TAG’ – SET — RED";
 const WINDOWS_VALUES: Values = { ...VALUES_2, description: WINDOWS_TEXT };
 
-function sha256(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 describe("loader: the files people really have", function () {
+  const workspace = useLoaderWorkspace("ecom-formats", "formats.duckdb");
+  const write = workspace.write;
   let dir: string;
   let warehouse: DuckDbWarehouse;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecom-formats-"));
-    warehouse = await DuckDbWarehouse.open(path.join(dir, "formats.duckdb"));
+    ({ dir, warehouse } = workspace);
     await ensureRawTables(warehouse);
   });
-
-  after(() => {
-    try {
-      warehouse?.close();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  function write(name: string, content: string | Buffer): string {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-  }
 
   async function valuesOf(sourceFile: string): Promise<Row[]> {
     return warehouse.query(`SELECT ${COLUMNS.join(", ")} FROM ecommerce_raw.raw_sales WHERE _source_file = ? ORDER BY _source_row`, [sourceFile]);
