@@ -5,7 +5,6 @@ import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable
 import { quoteIdentifier } from "../warehouse/duckdb";
 import type { Row, Warehouse } from "../warehouse/warehouse";
 import { planActions, type PlannedAction } from "./action-graph";
-import { toDuckDbSql } from "./translate";
 import { secondsSince, startTimer } from "../timing";
 
 export type ActionStatus = "succeeded" | "failed" | "skipped";
@@ -123,7 +122,7 @@ async function buildTable(warehouse: Warehouse, table: CompiledTable, options: R
   const target = warehouse.table(table.target.schema, table.target.name);
   if (table.type === "view") {
     await runAll(warehouse, table.preOps);
-    await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS (\n${toDuckDbSql(table.query, warehouse.catalog)}\n)`);
+    await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS (\n${warehouse.fromCompiledSql(table.query)}\n)`);
     await runAll(warehouse, table.postOps);
     return { status: "succeeded" };
   }
@@ -135,7 +134,7 @@ async function buildTable(warehouse: Warehouse, table: CompiledTable, options: R
     await runAll(warehouse, table.incrementalPostOps ?? table.postOps);
   } else {
     await runAll(warehouse, table.preOps);
-    await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS (\n${toDuckDbSql(table.query, warehouse.catalog)}\n)`);
+    await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS (\n${warehouse.fromCompiledSql(table.query)}\n)`);
     await runAll(warehouse, table.postOps);
   }
   const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${target}`));
@@ -145,7 +144,7 @@ async function buildTable(warehouse: Warehouse, table: CompiledTable, options: R
 /** MERGE on the unique key (update matched rows, insert new ones); INSERT when there is no key. */
 async function mergeIncrement(warehouse: Warehouse, table: CompiledTable): Promise<void> {
   const target = warehouse.table(table.target.schema, table.target.name);
-  const increment = toDuckDbSql(table.incrementalQuery ?? table.query, warehouse.catalog);
+  const increment = warehouse.fromCompiledSql(table.incrementalQuery ?? table.query);
   const uniqueKey = table.uniqueKey ?? [];
   if (uniqueKey.length === 0) {
     await warehouse.run(`INSERT INTO ${target} BY NAME (\n${increment}\n)`);
@@ -166,7 +165,7 @@ async function mergeIncrement(warehouse: Warehouse, table: CompiledTable): Promi
 /** Like `dataform run`: the assertion's query becomes a view, and any row it returns is a failure. */
 async function checkAssertion(warehouse: Warehouse, assertion: CompiledAssertion, sampleRows: number): Promise<Outcome> {
   const view = warehouse.table(assertion.target.schema, assertion.target.name);
-  await warehouse.run(`CREATE OR REPLACE VIEW ${view} AS (\n${toDuckDbSql(assertion.query, warehouse.catalog)}\n)`);
+  await warehouse.run(`CREATE OR REPLACE VIEW ${view} AS (\n${warehouse.fromCompiledSql(assertion.query)}\n)`);
   const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${view}`));
   if (rows === 0) return { status: "succeeded", rows };
   const { rows: sample } = await warehouse.queryFirst(`SELECT * FROM ${view}`, sampleRows);
@@ -181,7 +180,7 @@ async function runOperations(warehouse: Warehouse, operation: CompiledOperation)
 async function runAll(warehouse: Warehouse, statements: string[] | undefined): Promise<void> {
   for (const statement of statements ?? []) {
     // `${when(incremental(), ...)}` leaves empty (or comment-only) statements in the other context.
-    if (!isBlankSql(statement)) await warehouse.run(toDuckDbSql(statement, warehouse.catalog));
+    if (!isBlankSql(statement)) await warehouse.run(warehouse.fromCompiledSql(statement));
   }
 }
 

@@ -1,6 +1,5 @@
 import type { CompiledGraph } from "../dataform/compiled-graph";
 import type { Row, Warehouse } from "../warehouse/warehouse";
-import { toDuckDbSql } from "./translate";
 
 export interface UnitTestResult {
   name: string;
@@ -20,8 +19,8 @@ export async function runUnitTests(warehouse: Warehouse, graph: CompiledGraph): 
   for (const test of graph.tests ?? []) {
     let differences: string[];
     try {
-      const actual = await warehouse.queryFirst(toDuckDbSql(test.testQuery, warehouse.catalog), 10_000);
-      const expected = await warehouse.queryFirst(toDuckDbSql(test.expectedOutputQuery, warehouse.catalog), 10_000);
+      const actual = await warehouse.queryFirst(warehouse.fromCompiledSql(test.testQuery), 10_000);
+      const expected = await warehouse.queryFirst(warehouse.fromCompiledSql(test.expectedOutputQuery), 10_000);
       differences = compareRows(actual, expected);
     } catch (error) {
       differences = [`query failed: ${error instanceof Error ? error.message : String(error)}`];

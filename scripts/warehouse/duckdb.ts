@@ -89,6 +89,11 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** A table's name as SQL; see qualifiedName. */
+  /** Compiled SQL (BigQuery-quoted targets) as DuckDB reads it. */
+  fromCompiledSql(compiledSql: string): string {
+    return toDuckDbSql(compiledSql, this.catalog);
+  }
+
   table(schema: string, name: string): string {
     return qualifiedName(this.catalog, schema, name);
   }
@@ -206,4 +211,20 @@ export function quoteIdentifier(name: string): string {
 /** A single-quoted DuckDB string literal, for the few places (table-function arguments) that take no parameters. */
 export function quoteString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The only rewriting the local runner does to compiled SQL: BigQuery-quoted targets
+ * (`project.dataset.table`) become DuckDB names ("dataset"."table"). Everything else that differs
+ * between the engines is written by includes/sql.js at compile time, so the runner stays dumb.
+ * Hand-written SQL in this project uses no backticks, so every backtick-quoted name is a target.
+ * `catalog` is the DuckDB database's name (see qualifiedName).
+ */
+export function toDuckDbSql(compiledSql: string, catalog: string): string {
+  return compiledSql.replace(/`([^`]+)`/g, (_match, quoted: string) => {
+    const parts = quoted.split(".");
+    const name = parts[parts.length - 1] ?? quoted;
+    const schema = parts[parts.length - 2];
+    return schema === undefined ? quoteIdentifier(name) : qualifiedName(catalog, schema, name);
+  });
 }

@@ -21,6 +21,12 @@ export interface Warehouse {
   /** The database the warehouse's schemas live in, which qualified names and the runner's target rewriting use. */
   readonly catalog: string;
 
+  /**
+   * The compiled graph's SQL as this engine runs it. Dataform writes targets BigQuery's way
+   * (`` `project.dataset.table` ``); everything else that differs is written by the dialect in
+   * includes/sql.js at compile time, so this is the whole of an adapter's rewriting.
+   */
+  fromCompiledSql(compiledSql: string): string;
   /** A table's name as SQL, quoted and qualified as this engine needs. */
   table(schema: string, name: string): string;
   /** Runs statements whose result is not needed. */

@@ -4,7 +4,7 @@ import type { CompiledGraph, CompiledTable, Target } from "../../scripts/datafor
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { planActions } from "../../scripts/runner/action-graph";
 import { runGraph } from "../../scripts/runner/duckdb-runner";
-import { toDuckDbSql } from "../../scripts/runner/translate";
+import { toDuckDbSql } from "../../scripts/warehouse/duckdb";
 import { compareRows, runUnitTests } from "../../scripts/runner/unit-tests";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 
