@@ -1,5 +1,5 @@
 import { targetName, type CompiledGraph, type Target } from "../dataform/compiled-graph";
-import type { GraphCheck } from "../googlesql/check-graph";
+import { declaredType, type GraphCheck } from "../googlesql/check-graph";
 import { lineageOfGraph, originalSources, type ColumnLineage } from "../googlesql/column-lineage";
 import { assertionStatements, createStatements, operationStatements, resolveTarget } from "../googlesql/dataform-bigquery-sql";
 import { bigQueryTypeName } from "../googlesql/types";
@@ -119,8 +119,8 @@ export function buildDocsModel(input: DocsInput): DocsModel {
     const action = base(declaration.target, "declaration", { description: declaration.actionDescriptor?.description, tags: declaration.tags, fileName: declaration.fileName });
     action.columns = (declaration.actionDescriptor?.columns ?? []).map((column) => {
       const name = (column.path ?? []).join(".");
-      const typeTag = (column.tags ?? []).find((tag) => tag.startsWith("type:"));
-      return { name, ...(typeTag ? { type: typeTag.slice(5) } : {}), ...(column.description ? { description: column.description } : {}) };
+      const type = declaredType(column);
+      return { name, ...(type ? { type } : {}), ...(column.description ? { description: column.description } : {}) };
     });
     actions.push(action);
   }

@@ -116,15 +116,14 @@ async function declareSources(service: ZetaSqlService, language: BigQueryLanguag
   for (const declaration of declarations) {
     const columns: CatalogColumn[] = [];
     for (const column of declaration.actionDescriptor?.columns ?? []) {
-      const tag = (column.tags ?? []).find((candidate) => candidate.startsWith(landing.TYPE_TAG_PREFIX));
+      const typeName = declaredType(column);
       const name = (column.path ?? []).join(".");
-      if (!tag || !name || (column.path ?? []).length !== 1) continue;
-      const typeName = tag.slice(landing.TYPE_TAG_PREFIX.length);
+      if (typeName === undefined || !name || (column.path ?? []).length !== 1) continue;
       try {
         columns.push({ name, type: await resolveTypeName(service, language, typeName) });
       } catch (error) {
         if (!(error instanceof ZetaSqlError)) throw error;
-        throw new ZetaSqlError(`Declaration ${targetName(declaration.target)}: column ${name} has the tag ${tag}, which is not a BigQuery type (${error.message}).`);
+        throw new ZetaSqlError(`Declaration ${targetName(declaration.target)}: column ${name} has the tag ${landing.TYPE_TAG_PREFIX}${typeName}, which is not a BigQuery type (${error.message}).`);
       }
     }
     if (columns.length === 0) {
@@ -134,4 +133,10 @@ async function declareSources(service: ZetaSqlService, language: BigQueryLanguag
     catalog.setTable({ name: resolveTarget(declaration.target).slice(1, -1), columns });
   }
   return untyped;
+}
+
+/** The BigQuery type a declared column's `type:<TYPE>` tag gives it, if it has one. */
+export function declaredType(column: { tags?: string[] }): string | undefined {
+  const tag = (column.tags ?? []).find((candidate) => candidate.startsWith(landing.TYPE_TAG_PREFIX));
+  return tag === undefined ? undefined : tag.slice(landing.TYPE_TAG_PREFIX.length);
 }

@@ -1,6 +1,6 @@
 import type { BigQueryLanguage } from "./bigquery-language";
 import { Catalog, type CatalogColumn, stripQuotes } from "./catalog";
-import { bigQueryTypeName, type TypeProto } from "./types";
+import type { TypeProto } from "./types";
 import { ZetaSqlError, type Message, type ZetaSqlService } from "./zetasql-service";
 
 /** One statement of a script, as ZetaSQL judged it. */
@@ -229,4 +229,3 @@ function lineAt(bytes: Buffer, offset: number): number {
   return line;
 }
 
-export { bigQueryTypeName };
