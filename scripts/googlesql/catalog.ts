@@ -58,11 +58,6 @@ export class Catalog {
     this.constants.clear();
   }
 
-  /** Every table, for tools that list what the graph builds. */
-  listTables(): CatalogTable[] {
-    return [...this.tables.values()];
-  }
-
   /**
    * The names a table is reachable by as one identifier (`` `p.d.t` ``, and `` `d.t` `` in the default
    * project): ZetaSQL's evaluator takes table contents by these names only.

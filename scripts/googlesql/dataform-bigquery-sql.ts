@@ -1,4 +1,4 @@
-import { targetName, type CompiledAssertion, type CompiledOperation, type CompiledTable, type Target } from "../dataform/compiled-graph";
+import { type CompiledAssertion, type CompiledOperation, type CompiledTable, type Target } from "../dataform/compiled-graph";
 
 /**
  * The SQL that `dataform run` sends BigQuery for each compiled action, written the way the Dataform
@@ -13,8 +13,6 @@ export interface BigQueryStatement {
   step: string;
   /** The SQL: one statement, or a script of several (operations). */
   sql: string;
-  /** For an incremental table's run: the table's existing columns (from its first build) name the MERGE's columns. */
-  needsColumnsOf?: string;
 }
 
 /** `` `project.dataset.name` ``, as Dataform's BigQuery adapter resolves a target. */
@@ -60,10 +58,6 @@ export function assertionStatements(assertion: CompiledAssertion): BigQueryState
 /** An operation: its queries as they are, each possibly a script of several statements. */
 export function operationStatements(operation: CompiledOperation): BigQueryStatement[] {
   return operation.queries.map((sql, index) => ({ step: operation.queries.length === 1 ? "operation" : `operation query ${index + 1}`, sql }));
-}
-
-export function actionLabel(target: Target): string {
-  return targetName(target);
 }
 
 interface BigQueryTableOptions {

@@ -22,10 +22,6 @@ export class TableContents {
     this.tables.set(name.toLowerCase(), table);
   }
 
-  get(name: string): EvaluatedTable | undefined {
-    return this.tables.get(name.toLowerCase());
-  }
-
   /** The `table_content` map of an EvaluateQuery request, under every flat name the catalog gives a table. */
   toProto(catalog: Catalog): Record<string, Message> {
     const content: Record<string, Message> = {};

@@ -40,7 +40,3 @@ export function bigQueryTypeName(type: TypeProto | undefined): string {
   return kind.replace(/^TYPE_/, "");
 }
 
-/** A scalar ZetaSQL type from its kind, e.g. `scalarType("TYPE_STRING")`. */
-export function scalarType(typeKind: string): TypeProto {
-  return { typeKind };
-}
