@@ -137,11 +137,17 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
 
   program
     .command("generate")
-    .description("Write a deterministic synthetic Online Retail CSV (the demo input).")
+    .description("Write a deterministic synthetic Online Retail CSV (the demo input), or a real export repeated N times (a benchmark input).")
     .option("--rows <n>", "data lines to write", positiveInteger, DEFAULT_SAMPLE_ROWS)
     .option("--seed <n>", "random seed", integer, DEFAULT_SEED)
+    .option("--from <file>", "instead: repeat this Online Retail CSV or .csv.gz, each copy with its own invoices and customers")
+    .option("--copies <n>", "with --from: how many copies (1 to 100; the first is the file as it is)", positiveInteger)
     .requiredOption("--out <file>", "CSV file to write")
-    .action(async (options: GenerateFlags) => setExitCode(await generateCommand(options, output)));
+    .action(async (options: GenerateFlags, command: Command) => {
+      // --rows and --seed have defaults; only when typed do they clash with --from.
+      const typed = ["--rows", "--seed"].filter((flag) => command.getOptionValueSource(flag.slice(2)) === "cli");
+      setExitCode(await generateCommand({ ...options, typed }, output));
+    });
 
   program
     .command("dashboard")
