@@ -4,15 +4,21 @@
 -- query
 WITH stg_sales_typed AS (
   SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+  
 ),
 
-typed_rows AS (
+-- Identical lines are all kept or all rejected, so numbering every line and keeping the typed ones
+-- afterwards gives the numbers a build of the typed lines alone would. Filtering after the window also
+-- has the engine test reject_reason on the typed values it already computed, not type each line twice.
+numbered_rows AS (
   SELECT
     stg_sales_typed.*,
     ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
   FROM stg_sales_typed
-  WHERE stg_sales_typed.reject_reason IS NULL
-    
+),
+
+typed_rows AS (
+  SELECT * FROM numbered_rows WHERE numbered_rows.reject_reason IS NULL
 )
 
 SELECT
@@ -43,15 +49,21 @@ DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales` WHERE _load_id NOT IN
 -- incremental query
 WITH stg_sales_typed AS (
   SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+  WHERE _loaded_at > (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales`)
 ),
 
-typed_rows AS (
+-- Identical lines are all kept or all rejected, so numbering every line and keeping the typed ones
+-- afterwards gives the numbers a build of the typed lines alone would. Filtering after the window also
+-- has the engine test reject_reason on the typed values it already computed, not type each line twice.
+numbered_rows AS (
   SELECT
     stg_sales_typed.*,
     ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
   FROM stg_sales_typed
-  WHERE stg_sales_typed.reject_reason IS NULL
-    AND stg_sales_typed._loaded_at > (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales`)
+),
+
+typed_rows AS (
+  SELECT * FROM numbered_rows WHERE numbered_rows.reject_reason IS NULL
 )
 
 SELECT

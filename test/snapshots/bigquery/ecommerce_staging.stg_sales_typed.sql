@@ -7,7 +7,6 @@ WITH raw_sales AS (
 
 raw_sales_trimmed AS (
   SELECT
-    TO_HEX(MD5(CONCAT(COALESCE(CAST(_source_file AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(invoice_no AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(stock_code AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(description AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(quantity AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(invoice_date AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(unit_price AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(customer_id AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(country AS STRING), '~null~')))) AS line_hash,
     NULLIF(TRIM(invoice_no), '') AS invoice_no,
     NULLIF(UPPER(TRIM(stock_code)), '') AS stock_code,
     NULLIF(TRIM(description), '') AS description,
@@ -80,8 +79,10 @@ raw_sales_flagged AS (
   FROM raw_sales_checked
 )
 
+-- The hash is taken here, last, from the raw values: a reader that keeps only some rows (stg_sales_rejected
+-- keeps the few with a reject_reason) has the engine filter first and hash only the rows it keeps.
 SELECT
-  line_hash,
+  TO_HEX(MD5(CONCAT(COALESCE(CAST(_source_file AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_invoice_no AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_stock_code AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_description AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_quantity AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_invoice_date AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_unit_price AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_customer_id AS STRING), '~null~'), CODE_POINTS_TO_STRING([31]), COALESCE(CAST(raw_country AS STRING), '~null~')))) AS line_hash,
   invoice_no,
   stock_code,
   description,
