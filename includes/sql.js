@@ -165,6 +165,30 @@ class GoogleSqlDialect {
   }
 
   /**
+   * A statement that sets a script variable from a query, for the statements after it in the same
+   * action. Dataform sends an action's pre-operations, its statement and its post-operations to
+   * BigQuery as one script, and BigQuery wants a DECLARE before any other statement of it, so put
+   * this first. A filter on a variable is a constant to the engine: BigQuery prunes partitions and
+   * DuckDB skips row groups with it, which a subquery in the filter prevents on both.
+   * @param {string} name
+   * @param {string} typeName e.g. `this.types.timestamp`
+   * @param {string} query a query returning one value
+   * @returns {string}
+   */
+  declareVariable(name, typeName, query) {
+    return `DECLARE ${name} ${typeName} DEFAULT (${query})`;
+  }
+
+  /**
+   * The value of a variable set by `declareVariable` earlier in the action.
+   * @param {string} name
+   * @returns {string}
+   */
+  variable(name) {
+    return name;
+  }
+
+  /**
    * A stable key from several STRING or INT64 expressions: the MD5 of their text joined by the
    * unit separator, NULLs marked. Identical on both engines for strings and integers (other
    * types print differently, so cast them to STRING in a form you control first).
@@ -231,6 +255,25 @@ class GoogleSqlDialect {
 class DuckDbDialect extends GoogleSqlDialect {
   /** @override */
   dialect = "duckdb";
+
+  /**
+   * A DuckDB variable lives in the connection, which runs the action's statements one after another.
+   * @override
+   * @param {string} name
+   * @param {string} typeName
+   * @param {string} query
+   */
+  declareVariable(name, typeName, query) {
+    return `SET VARIABLE ${name} = CAST((${query}) AS ${typeName})`;
+  }
+
+  /**
+   * @override
+   * @param {string} name
+   */
+  variable(name) {
+    return `getvariable('${name}')`;
+  }
 
   /**
    * DuckDB's bare NUMERIC is DECIMAL(18,3), which would silently round money, so NUMERIC is spelt

@@ -125,8 +125,20 @@ describe("the Dataform project compiles", function () {
     const fact = (bigquery.tables ?? []).find((table) => table.target.name === "fact_sales");
     assert.equal(fact?.type, "incremental");
     assert.deepEqual(fact?.uniqueKey, ["sales_line_id"]);
-    assert.deepEqual(fact?.bigquery, { partitionBy: "invoice_date", clusterBy: ["customer_key", "product_key"] });
-    assert.match(fact?.incrementalQuery ?? "", /_loaded_at >/);
+    assert.equal(fact?.bigquery?.partitionBy, "invoice_date");
+    assert.deepEqual(fact?.bigquery?.clusterBy, ["customer_key", "product_key"]);
+    assert.match(fact?.incrementalQuery ?? "", /WHERE _loaded_at > newest_loaded_at\n/);
+  });
+
+  it("with every DECLARE of an incremental run ahead of its other statements, as BigQuery requires of a script", () => {
+    const misplaced: string[] = [];
+    for (const table of bigquery.tables ?? []) {
+      const kinds = (table.incrementalPreOps ?? []).filter((sql) => sql.trim() !== "").map((sql) => (/^\s*DECLARE\b/i.test(sql) ? "declare" : "other"));
+      if (kinds.indexOf("other") !== -1 && kinds.lastIndexOf("declare") > kinds.indexOf("other")) misplaced.push(targetName(table.target));
+    }
+    assert.deepEqual(misplaced, []);
+    const declaring = (bigquery.tables ?? []).filter((table) => (table.incrementalPreOps ?? []).some((sql) => /^\s*DECLARE newest_loaded_at TIMESTAMP/.test(sql)));
+    assert.deepEqual(declaring.map((table) => table.target.name).sort(), ["fact_sales", "stg_sales", "stg_sales_rejected"]);
   });
 
   it("with a grain, documented columns, a layer tag and assertions on every table (a view may have a unit test instead)", () => {

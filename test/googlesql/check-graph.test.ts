@@ -57,7 +57,7 @@ describe("GoogleSQL check of the BigQuery compile (ZetaSQL)", function () {
 
     it("checks incremental tables both as first built and as merged on their unique key", () => {
       const steps = check.statements.filter((statement) => statement.action === `${DATASETS.dwh}.fact_sales`).map((statement) => statement.step);
-      assert.deepEqual(steps, ["create table", "incremental pre-operation 1", "merge"]);
+      assert.deepEqual(steps, ["create table", "incremental pre-operation 1", "incremental pre-operation 2", "incremental pre-operation 3", "merge"]);
     });
 
     it("checks the scheduled ingestion statement by statement, its temporary tables visible to the statements after them", () => {

@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
 import loads = require("../../includes/loads");
+import sql = require("../../includes/sql");
+
+const duckdb = sql.forDialect("duckdb");
 
 describe("includes/loads.js", () => {
   let warehouse: DuckDbWarehouse;
@@ -23,14 +26,33 @@ describe("includes/loads.js", () => {
     assert.deepEqual(await warehouse.query("SELECT line FROM target ORDER BY line"), [{ line: "a" }]);
   });
 
-  it("selects the rows of loads newer than the newest in the target", async () => {
-    assert.deepEqual(await warehouse.query(`SELECT line FROM source WHERE ${loads.newerLoads("_loaded_at", "target")} ORDER BY line`), [
+  it("selects the rows of loads newer than the newest in the target, from the watermark set before the statement", async () => {
+    await warehouse.run(loads.declareWatermark("target", duckdb));
+    assert.deepEqual(await warehouse.query(`SELECT line FROM source WHERE ${loads.newerLoads("_loaded_at", duckdb)} ORDER BY line`), [
       { line: "b" },
       { line: "c" },
     ]);
   });
 
   it("selects every row when the target is empty", async () => {
-    assert.equal((await warehouse.query(`SELECT line FROM source WHERE ${loads.newerLoads("_loaded_at", "empty_target")}`)).length, 3);
+    await warehouse.run(loads.declareWatermark("empty_target", duckdb));
+    assert.equal((await warehouse.query(`SELECT line FROM source WHERE ${loads.newerLoads("_loaded_at", duckdb)}`)).length, 3);
+  });
+
+  it("filters on a constant, so DuckDB reads only the newer row groups", async () => {
+    await warehouse.run(loads.declareWatermark("target", duckdb));
+    const plan = (await warehouse.query(`EXPLAIN SELECT line FROM source WHERE ${loads.newerLoads("_loaded_at", duckdb)}`)).map((row) => String(row.explain_value)).join("\n");
+    // The filter sits in the scan itself (a table filter), not in a join with a subquery's result.
+    assert.match(plan, /SEQ_SCAN|TABLE_SCAN/);
+    assert.doesNotMatch(plan, /JOIN|CROSS_PRODUCT/);
+  });
+
+  it("declares the watermark the BigQuery way: one DECLARE of a TIMESTAMP, used by name", () => {
+    const bigquery = sql.forDialect("bigquery");
+    assert.equal(
+      loads.declareWatermark("`p.d.t`", bigquery),
+      "DECLARE newest_loaded_at TIMESTAMP DEFAULT (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `p.d.t`)"
+    );
+    assert.equal(loads.newerLoads("_loaded_at", bigquery), "_loaded_at > newest_loaded_at");
   });
 });

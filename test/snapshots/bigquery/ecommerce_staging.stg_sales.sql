@@ -2,6 +2,9 @@
 -- uniqueKey: sales_line_id
 
 -- query
+-- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
+
+
 WITH stg_sales_typed AS (
   SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
   
@@ -44,12 +47,18 @@ SELECT
 FROM typed_rows
 
 -- incremental pre-operation
+DECLARE newest_loaded_at TIMESTAMP DEFAULT (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales`)
+
+-- incremental pre-operation
 DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales` WHERE _load_id NOT IN (SELECT DISTINCT _load_id FROM `your-gcp-project.ecommerce_raw.raw_sales`)
 
 -- incremental query
+-- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
+
+
 WITH stg_sales_typed AS (
   SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
-  WHERE _loaded_at > (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales`)
+  WHERE _loaded_at > newest_loaded_at
 ),
 
 -- Identical lines are all kept or all rejected, so numbering every line and keeping the typed ones

@@ -2,6 +2,9 @@
 -- uniqueKey: sales_line_id
 
 -- query
+-- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
+
+
 WITH stg_sales_typed AS (
   SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
 ),
@@ -33,9 +36,15 @@ SELECT
 FROM rejected_rows
 
 -- incremental pre-operation
+DECLARE newest_loaded_at TIMESTAMP DEFAULT (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales_rejected`)
+
+-- incremental pre-operation
 DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales_rejected` WHERE _load_id NOT IN (SELECT DISTINCT _load_id FROM `your-gcp-project.ecommerce_raw.raw_sales`)
 
 -- incremental query
+-- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
+
+
 WITH stg_sales_typed AS (
   SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
 ),
@@ -46,7 +55,7 @@ rejected_rows AS (
     ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
   FROM stg_sales_typed
   WHERE stg_sales_typed.reject_reason IS NOT NULL
-    AND stg_sales_typed._loaded_at > (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_staging.stg_sales_rejected`)
+    AND stg_sales_typed._loaded_at > newest_loaded_at
 )
 
 SELECT
