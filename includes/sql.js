@@ -165,6 +165,16 @@ class GoogleSqlDialect {
   }
 
   /**
+   * The ORDER BY, if any, that a table's build ends with so the engine stores its rows in that order.
+   * BigQuery keeps no row order (clusterBy is its way to lay a table out), so nothing here.
+   * @param {readonly string[]} _columns
+   * @returns {string}
+   */
+  storageOrder(_columns) {
+    return "";
+  }
+
+  /**
    * A statement that sets a script variable from a query, for the statements after it in the same
    * action. Dataform sends an action's pre-operations, its statement and its post-operations to
    * BigQuery as one script, and BigQuery wants a DECLARE before any other statement of it, so put
@@ -255,6 +265,20 @@ class GoogleSqlDialect {
 class DuckDbDialect extends GoogleSqlDialect {
   /** @override */
   dialect = "duckdb";
+
+  /**
+   * DuckDB stores rows in the order a statement makes them. A build ending in a window (stg_sales
+   * numbers identical lines) makes them in its partitions' order, which DuckDB cannot write as it goes:
+   * the rows wait in memory for the next checkpoint, and cost more there than this sort (measured on
+   * the real dataset: 1.2 s in all against 1.5 s). Sorted by load and line, each load's rows also sit
+   * together, so a read of the newest loads skips the rest.
+   * @override
+   * @param {readonly string[]} columns
+   */
+  storageOrder(columns) {
+    requireSome(columns, "storageOrder needs at least one column");
+    return `ORDER BY ${columns.join(", ")}`;
+  }
 
   /**
    * A DuckDB variable lives in the connection, which runs the action's statements one after another.

@@ -119,6 +119,8 @@ describe("includes/sql.js", () => {
       ["floatDivide", () => bq.floatDivide("n", "d"), "CAST(n AS FLOAT64) / NULLIF(d, 0)"],
       ["sumInt64", () => bq.sumInt64("q"), "SUM(q)"],
       ["dateKey", () => bq.dateKey("d"), "(EXTRACT(YEAR FROM d) * 10000 + EXTRACT(MONTH FROM d) * 100 + EXTRACT(DAY FROM d))"],
+      ["declareVariable", () => bq.declareVariable("w", bq.types.timestamp, "SELECT 1"), "DECLARE w TIMESTAMP DEFAULT (SELECT 1)"],
+      ["variable", () => bq.variable("w"), "w"],
     ];
     for (const [name, build, expected] of cases) {
       it(`${name} is ${expected}`, () => {
@@ -250,6 +252,20 @@ describe("includes/sql.js", () => {
           results.push(Number(await db.value(formula.replace(marker, String(dayOfWeek)))));
         }
         assert.deepEqual(results, [7, 1, 2, 3, 4, 5, 6]);
+      });
+    });
+
+    describe("storageOrder and variables", () => {
+      it("orders a build's rows on DuckDB and leaves BigQuery's build alone", async () => {
+        assert.equal(bq.storageOrder(["a", "b"]), "");
+        const rows = await db.rows(`SELECT * FROM (VALUES (2, 'x'), (1, 'z'), (1, 'y')) t(a, b) ${duck.storageOrder(["a", "b"])}`);
+        assert.deepEqual(rows, [{ a: 1, b: "y" }, { a: 1, b: "z" }, { a: 2, b: "x" }]);
+        assert.throws(() => duck.storageOrder([]), /at least one column/);
+      });
+
+      it("sets a variable from a query and reads it back, typed", async () => {
+        await db.rows(duck.declareVariable("newest", duck.types.timestamp, "SELECT '2011-12-09 12:50:00'"));
+        assert.equal(await db.value(`${duck.variable("newest")} > TIMESTAMP '2011-12-09 12:00:00'`), true);
       });
     });
 
