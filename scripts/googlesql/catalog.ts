@@ -19,6 +19,8 @@ export interface CatalogTable {
 export interface CatalogConstant {
   name: string;
   type: TypeProto;
+  /** Its value (a ValueProto), for the evaluator; the analyzer needs only the type. */
+  value?: Message;
 }
 
 /**
@@ -105,7 +107,7 @@ export class Catalog {
       }
     }
     for (const constant of this.constants.values()) {
-      (root.constant as Message[]).push({ namePath: [constant.name], type: constant.type, value: {} });
+      (root.constant as Message[]).push({ namePath: [constant.name], type: constant.type, value: constant.value ?? {} });
     }
     return root;
   }

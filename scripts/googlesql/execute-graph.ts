@@ -35,9 +35,11 @@ export class GraphExecutionError extends EcomError {}
  * Only queries are evaluated, because EvaluateQuery runs queries, not DDL or DML: a table's `query`
  * (also an incremental table's first build; its MERGE is covered by `checkGraph`'s analysis) and an
  * assertion's `query`. Operations are skipped: ours reads Cloud Storage through an external table,
- * which no in-memory row set can stand in for, and its SQL is analyzed by `checkGraph`. Pre- and
- * post-operations are not run for the same reason; a graph whose tables rely on them to shape
- * their rows cannot be executed this way.
+ * which no in-memory row set can stand in for, and its SQL is analyzed by `checkGraph`. Of the pre-
+ * and post-operations only a `DECLARE name TYPE DEFAULT (query)` runs (as `sql.declareVariable`
+ * writes it): its query is evaluated and the value given to the action's query as a constant of that
+ * name, as BigQuery's script would; other DML is not run, so a graph whose tables rely on it to
+ * shape their rows cannot be executed this way.
  *
  * Made for fixtures: each query is sent with the rows of every table before it, and ZetaSQL's server
  * takes requests of up to 4 MB (for this project's graph, some 2,000 landed lines at most).
@@ -70,7 +72,9 @@ export async function executeGraph(service: ZetaSqlService, graph: CompiledGraph
       execution.skippedOperations.push(planned.name);
       continue;
     }
+    for (const preOperation of runnable.kind === "table" ? (runnable.action.preOps ?? []) : []) await declare(planned.name, preOperation);
     const result = await evaluate(planned.name, runnable.action.query);
+    catalog.endScript();
     // Later queries read this action's rows (a view's too: evaluating it once is what reading it gives).
     contents.set(catalogName(runnable.action.target), result);
     const rows = toJsonRows(result);
@@ -78,6 +82,16 @@ export async function executeGraph(service: ZetaSqlService, graph: CompiledGraph
     else execution.tables.set(planned.name, { columns: result.columns.map((column) => ({ name: column.name, type: bigQueryTypeName(column.type) })), rows });
   }
   return execution;
+
+  async function declare(action: string, preOperation: string) {
+    const declaration = /^\s*DECLARE\s+(\w+)\s+(\w+)\s+DEFAULT\s+\(([\s\S]*)\)\s*$/i.exec(preOperation);
+    if (!declaration) return;
+    const [, name, typeName, query] = declaration as unknown as [string, string, string, string];
+    const value = await evaluate(action, `SELECT CAST((${query}) AS ${typeName}) AS value`);
+    const column = value.columns[0];
+    if (!column) throw new GraphExecutionError(`${action}: the DECLARE of ${name} gave no value.`);
+    catalog.setConstant({ name, type: column.type, value: value.rows[0]?.[0] ?? {} });
+  }
 
   async function evaluate(action: string, sql: string) {
     try {
