@@ -24,14 +24,14 @@ export interface EngineSettings {
 let inMemoryDatabases = 0;
 
 /**
- * DuckDB's default memory limit here: a quarter of the machine's memory, at most 1.5 GiB. DuckDB's own
+ * DuckDB's default memory limit here: a quarter of the machine's memory, at most 1 GiB. DuckDB's own
  * default, 80% of the machine, leaves nothing for anything else and lets one large build take the
- * machine. 1.5 GiB holds the real dataset (half a million lines) many times over; above a few
- * million lines the window and the hash tables of a full build spill to disk instead (measured on
- * 9.75 million lines: peak RSS 2.4 GiB rather than 3.9 GiB, for about 15% more time), so 10 or 50
- * million lines run on a laptop beside everything else.
+ * machine. 1 GiB holds the real dataset (half a million lines) without spilling; above a few million
+ * lines the window, the sorts and the hash tables of a full build spill to disk instead (measured on
+ * 9.75 million lines: peak RSS 2.0 GiB at 1 GiB, 2.3-2.8 GiB at 1.5 GiB, 3.9 GiB unbounded, for
+ * 5-15% more time), so 10 or 50 million lines run on a laptop beside everything else.
  */
-export const DEFAULT_MEMORY_CAP_MIB = 1536;
+export const DEFAULT_MEMORY_CAP_MIB = 1024;
 
 /**
  * The settings a warehouse opens with: the memory limit above, and a spill folder beside the
