@@ -222,13 +222,13 @@ describe("profiling a run and the engine's settings", function () {
     }
   });
 
-  it("gives DuckDB a quarter of the machine's memory, at most 1 GiB, and a spill folder beside the warehouse, both overridable", async () => {
+  it("gives DuckDB a quarter of the machine's memory, at most 1.5 GiB, and a spill folder beside the warehouse, both overridable", async () => {
     const os = await import("node:os");
     const path = await import("node:path");
     const { engineSettings } = await import("../../scripts/warehouse/duckdb");
     const GiB = 2 ** 30;
-    // 24 GiB: a quarter would be 6 GiB, so the cap of 1 GiB; 2 GiB: a quarter, 512 MiB.
-    assert.deepEqual(engineSettings("w/shop.duckdb", {}, 24 * GiB), { memoryLimit: "1024MiB", tempDirectory: `${path.resolve("w/shop.duckdb")}.tmp` });
+    // 24 GiB: a quarter would be 6 GiB, so the cap of 1.5 GiB; 2 GiB: a quarter, 512 MiB.
+    assert.deepEqual(engineSettings("w/shop.duckdb", {}, 24 * GiB), { memoryLimit: "1536MiB", tempDirectory: `${path.resolve("w/shop.duckdb")}.tmp` });
     assert.equal(engineSettings("w/shop.duckdb", {}, 2 * GiB).memoryLimit, "512MiB");
     assert.deepEqual(engineSettings("w/shop.duckdb", { ECOM_DUCKDB_MEMORY_LIMIT: "512MiB", ECOM_DUCKDB_TEMP_DIR: "/spill", ECOM_DUCKDB_THREADS: "1" }), {
       memoryLimit: "512MiB",
