@@ -112,8 +112,21 @@ async function runActionOnce(warehouse: Warehouse, action: PlannedAction, option
     return { ...base, seconds: secondsSince(started), ...outcome };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...base, status: "failed", seconds: secondsSince(started), error: `${action.name}: ${message}` };
+    return { ...base, status: "failed", seconds: secondsSince(started), error: `${action.name}: ${explainEngineError(message)}` };
   }
+}
+
+/**
+ * DuckDB's out-of-memory error ends with advice in its own terms (`SET threads=X`, `SET memory_limit`)
+ * that a user of `ecom` cannot follow; keep its first line and say what they can do.
+ */
+export function explainEngineError(message: string): string {
+  if (!/^Out of Memory Error/.test(message)) return message;
+  const first = message.split("\n")[0]?.trim() ?? message;
+  return (
+    `${first}. DuckDB ran out of the memory it may use and could not spill what was left to disk. ` +
+    "Give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB), or fewer threads with ECOM_DUCKDB_THREADS=1, and run again."
+  );
 }
 
 type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;

@@ -3,7 +3,7 @@ import { compileProject } from "../../scripts/dataform/compile";
 import type { CompiledGraph, CompiledTable, Target } from "../../scripts/dataform/compiled-graph";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { planActions } from "../../scripts/runner/action-graph";
-import { runGraph } from "../../scripts/runner/duckdb-runner";
+import { explainEngineError, runGraph } from "../../scripts/runner/duckdb-runner";
 import { toDuckDbSql } from "../../scripts/warehouse/duckdb";
 import { compareRows, runUnitTests } from "../../scripts/runner/unit-tests";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
@@ -220,6 +220,18 @@ describe("profiling a run and the engine's settings", function () {
       warehouse.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("turns DuckDB's out-of-memory advice into what an ecom user can do, and leaves other errors as they are", () => {
+    // DuckDB 1.5's message, as a 50-million-line build at 1 GiB printed it.
+    const duckdb =
+      "Out of Memory Error: failed to pin block of size 256.0 KiB (1023.7 MiB/1.0 GiB used)\n\nPossible solutions:\n* Reducing the number of threads (SET threads=X)\n* Increasing the memory limit (SET memory_limit='...GB')\n";
+    assert.equal(
+      explainEngineError(duckdb),
+      "Out of Memory Error: failed to pin block of size 256.0 KiB (1023.7 MiB/1.0 GiB used). DuckDB ran out of the memory it may use and could not spill what was left to disk. " +
+        "Give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB), or fewer threads with ECOM_DUCKDB_THREADS=1, and run again."
+    );
+    assert.equal(explainEngineError("Catalog Error: Table with name x does not exist!"), "Catalog Error: Table with name x does not exist!");
   });
 
   it("gives DuckDB a quarter of the machine's memory, at most 1.5 GiB, and a spill folder beside the warehouse, both overridable", async () => {
