@@ -23,7 +23,7 @@ import { stringify } from "csv-stringify/sync";
 import { writeAtomicallyWith } from "../atomic-write";
 import { EcomError, LoadError, UsageError } from "../errors";
 import { mapHeaderFields } from "../loader/csv-header";
-import { isGzip, utf16Bom } from "../loader/file-probe";
+import { decompressStart, isGzip, readFileStart, utf16Bom } from "../loader/file-probe";
 
 export interface RepeatOptions {
   /** An Online Retail CSV, plain or gzip-compressed (told by its bytes, not its name). */
@@ -55,9 +55,6 @@ const CUSTOMER_ID = /^(\s*)([0-9]+)([.]0+)?(\s*)$/;
 
 /** Records turned into text in one go: one call of the stringifier per batch, not per line. */
 const BATCH_RECORDS = 5_000;
-
-/** Enough of the file's start to hold its header line and see how lines end. */
-const HEAD_BYTES = 64 * 1024;
 
 type LineEnd = "\n" | "\r\n" | "\r";
 
@@ -112,13 +109,7 @@ function readHead(source: string): { bytes: Buffer; gzip: boolean } {
   let raw: Buffer;
   try {
     if (!fs.statSync(source).isFile()) throw new LoadError(`${source} is not a file.`);
-    const descriptor = fs.openSync(source, "r");
-    try {
-      raw = Buffer.alloc(HEAD_BYTES);
-      raw = raw.subarray(0, fs.readSync(descriptor, raw, 0, HEAD_BYTES, 0));
-    } finally {
-      fs.closeSync(descriptor);
-    }
+    raw = readFileStart(source);
   } catch (error) {
     if (error instanceof LoadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -131,8 +122,7 @@ function readHead(source: string): { bytes: Buffer; gzip: boolean } {
   const gzip = isGzip(raw);
   if (!gzip) return { bytes: raw, gzip };
   try {
-    // A sync flush decompresses what these bytes hold without asking for the end of the stream.
-    return { bytes: zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }), gzip };
+    return { bytes: decompressStart(raw), gzip };
   } catch (error) {
     throw new LoadError(`${source}: the gzip data is damaged (${(error as Error).message}); fetch or compress the file again.`, { cause: error });
   }

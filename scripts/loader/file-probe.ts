@@ -117,15 +117,8 @@ export interface HeadGuess {
 export function guessFromHead(file: string, gzip: boolean, forced?: TextEncoding): HeadGuess | undefined {
   let head: Buffer;
   try {
-    const descriptor = fs.openSync(file, "r");
-    try {
-      const raw = Buffer.alloc(HEADER_LIMIT);
-      const read = fs.readSync(descriptor, raw, 0, HEADER_LIMIT, 0);
-      // A sync flush decompresses what these bytes hold without asking for the end of the stream.
-      head = gzip ? zlib.gunzipSync(raw.subarray(0, read), { finishFlush: zlib.constants.Z_SYNC_FLUSH }) : raw.subarray(0, read);
-    } finally {
-      fs.closeSync(descriptor);
-    }
+    const raw = readFileStart(file);
+    head = gzip ? decompressStart(raw) : raw;
   } catch {
     return undefined;
   }
@@ -135,6 +128,23 @@ export function guessFromHead(file: string, gzip: boolean, forced?: TextEncoding
   const text = decodeText(head, encoding);
   if (lineEndingOf(text) === "cr") return undefined;
   return { encoding, headerLine: headerLineOf(text) };
+}
+
+/** A file's first 64 KiB (or all of it, when shorter): enough to hold its header line and see how lines end. Throws fs errors. */
+export function readFileStart(file: string): Buffer {
+  const descriptor = fs.openSync(file, "r");
+  try {
+    const raw = Buffer.alloc(HEADER_LIMIT);
+    return raw.subarray(0, fs.readSync(descriptor, raw, 0, HEADER_LIMIT, 0));
+  } finally {
+    fs.closeSync(descriptor);
+  }
+}
+
+/** The text the first bytes of a gzip file hold, without the rest of the stream. Throws zlib errors. */
+export function decompressStart(raw: Buffer): Buffer {
+  // A sync flush decompresses what these bytes hold without asking for the end of the stream.
+  return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
 }
 
 /** Whether a buffer holds a byte 0x80-0x9F (a Windows-1252 sign, once the text is known not to be UTF-8). */
