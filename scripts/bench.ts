@@ -117,8 +117,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   output.result(`The median of ${repeat} floor/pipeline pair(s):`);
   line("compile in the run (cached)", seconds(figures.compile));
   line("load", seconds(figures.load));
-  line("transform (tables, views)", seconds(figures.transform));
-  line("assertions", seconds(figures.assertions));
+  line("run of the graph (wall clock)", seconds(figures.run));
+  line("  tables and views (their own time)", seconds(figures.transform));
+  line("  assertions (their own time)", seconds(figures.assertions));
   line("checkpoint (write the file)", seconds(figures.checkpoint));
   line("pipeline total (wall clock)", seconds(figures.total));
   line("floor (DuckDB read + GROUP BY)", seconds(figures.floor));
@@ -237,8 +238,8 @@ export async function runIncrementalBenchmark(options: IncrementalBenchmarkOptio
   const ratio = incremental.seconds.total / full.seconds.total;
   const line = (label: string, value: string) => output.result(`${label.padEnd(40)} ${value}`);
   output.result(`Incremental benchmark on ${options.source}: ${months.length} monthly files`);
-  line(`incremental run: load and run ${path.basename(last)}`, `${incremental.seconds.total.toFixed(2)} s  (${formatCount(newLines)} new lines; load ${incremental.seconds.load.toFixed(2)} s, transform ${incremental.seconds.transform.toFixed(2)} s, assertions ${incremental.seconds.assertions.toFixed(2)} s)`);
-  line("full rebuild of the same warehouse", `${full.seconds.total.toFixed(2)} s  (${formatCount(allLines)} lines; transform ${full.seconds.transform.toFixed(2)} s, assertions ${full.seconds.assertions.toFixed(2)} s)`);
+  line(`incremental run: load and run ${path.basename(last)}`, `${incremental.seconds.total.toFixed(2)} s  (${formatCount(newLines)} new lines; load ${incremental.seconds.load.toFixed(2)} s, run ${incremental.seconds.run.toFixed(2)} s)`);
+  line("full rebuild of the same warehouse", `${full.seconds.total.toFixed(2)} s  (${formatCount(allLines)} lines; run ${full.seconds.run.toFixed(2)} s)`);
   line("ratio incremental / full rebuild", `${ratio.toFixed(2)}`);
   return { incremental: incremental.seconds.total, full: full.seconds.total, ratio };
 }

@@ -70,7 +70,7 @@ async function printPipelineSummary(result: PipelineResult, db: string, output: 
     output.result(
       `${title} ${result.run.succeeded ? "succeeded" : "FAILED"} in ${s.total.toFixed(1)}s ` +
         `(load ${s.load.toFixed(1)}s, compile ${s.compile.toFixed(1)}s${result.compile.cached ? " cached" : ""}, ` +
-        `transform ${s.transform.toFixed(1)}s, assertions ${s.assertions.toFixed(1)}s).`
+        `run ${s.run.toFixed(1)}s; action time: transform ${s.transform.toFixed(1)}s, assertions ${s.assertions.toFixed(1)}s, up to ${result.run.concurrentActions ?? 1} at once).`
     );
     output.result(`Assertions: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}.`);
     const notRun = result.run.actions.filter((action) => action.kind !== "assertion" && action.status !== "succeeded");

@@ -42,18 +42,34 @@ export interface RunOptions {
    * the work uncommitted.
    */
   beforeCommit?: (action: string) => Promise<void>;
+  /** How many independent actions may run at once (default DEFAULT_CONCURRENT_ACTIONS; 1: one at a time). */
+  concurrentActions?: number;
 }
 
 export interface RunReport {
   actions: ActionResult[];
   succeeded: boolean;
   seconds: number;
+  /** How many actions the run ran at once, at most. */
+  concurrentActions?: number;
 }
+
+/**
+ * How many actions run at once by default. Two: on a small machine one action's statement keeps the
+ * cores busy only part of the time (client round trips, commits, single-threaded phases of a query,
+ * the many small assertions), and a second action fills those gaps; more would only compete for the
+ * same cores and memory. ECOM_CONCURRENT_ACTIONS overrides it (1 runs one action at a time).
+ */
+export const DEFAULT_CONCURRENT_ACTIONS = 2;
 
 /**
  * Executes a compiled Dataform graph on DuckDB with the semantics of `dataform run`: actions in
  * dependency order, each in its own transaction; an assertion that returns rows fails; an action
  * whose dependency failed (or was skipped) is skipped. The run goes on with independent actions.
+ * Independent actions run at once, each on a connection of its own (see DEFAULT_CONCURRENT_ACTIONS):
+ * an action starts only when everything it depends on has committed, so what each reads is what a
+ * one-at-a-time run would give it. The report lists the actions in plan order whatever order they
+ * finished in.
  */
 export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
   const started = startTimer();
@@ -61,20 +77,76 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
   await checkDeclaredSources(warehouse, graph, plan);
   await createSchemas(warehouse, graph);
   const results = new Map<string, ActionResult>();
-  for (const action of plan) {
-    const blocker = action.dependencies.find((dependency) => results.get(dependency)?.status !== "succeeded");
-    const result = blocker
-      ? { name: action.name, kind: kindOf(action), status: "skipped" as const, seconds: 0, skippedBecause: blocker }
-      : await runAction(warehouse, action, options);
-    results.set(action.name, result);
+  const waiting = [...plan];
+  // Workers that find nothing ready wait for the next action to finish.
+  let wake: () => void = () => undefined;
+  let someActionFinished = new Promise<void>((resolve) => (wake = resolve));
+  const finish = (result: ActionResult) => {
+    results.set(result.name, result);
     options.onActionDone?.(result, results.size, plan.length);
+    wake();
+    someActionFinished = new Promise<void>((resolve) => (wake = resolve));
+  };
+  /** The first waiting action in plan order whose dependencies have all finished. */
+  const takeReady = (): PlannedAction | undefined => {
+    const index = waiting.findIndex((action) => action.dependencies.every((dependency) => results.has(dependency)));
+    return index === -1 ? undefined : waiting.splice(index, 1)[0];
+  };
+  const work = async (session: Warehouse) => {
+    while (waiting.length > 0) {
+      const action = takeReady();
+      if (action === undefined) {
+        await someActionFinished;
+        continue;
+      }
+      const blocker = action.dependencies.find((dependency) => results.get(dependency)?.status !== "succeeded");
+      finish(
+        blocker
+          ? { name: action.name, kind: kindOf(action), status: "skipped" as const, seconds: 0, skippedBecause: blocker }
+          : await runAction(session, action, options)
+      );
+    }
+  };
+  const atOnce = concurrentActions(warehouse, options);
+  const sessions = await openSessions(warehouse, atOnce);
+  try {
+    // Every worker ends before the connections close, even when one of them threw.
+    const ended = await Promise.allSettled([warehouse, ...sessions].map(work));
+    const failure = ended.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failure) throw failure.reason;
+  } finally {
+    for (const session of sessions) session.close();
   }
-  const actions = [...results.values()];
+  const actions = plan.map((action) => results.get(action.name) as ActionResult);
   return {
     actions,
     succeeded: actions.every((result) => result.status === "succeeded"),
     seconds: secondsSince(started),
+    concurrentActions: atOnce,
   };
+}
+
+/** How many actions this run may run at once: one when profiling (a profile is one connection's) or when the engine has one connection. */
+function concurrentActions(warehouse: Warehouse, options: RunOptions): number {
+  if (options.profileDir || !warehouse.session) return 1;
+  return options.concurrentActions ?? concurrentActionsFromEnv();
+}
+
+/** ECOM_CONCURRENT_ACTIONS, or the default. */
+export function concurrentActionsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.ECOM_CONCURRENT_ACTIONS;
+  if (value === undefined || value.trim() === "") return DEFAULT_CONCURRENT_ACTIONS;
+  if (!/^[1-9][0-9]*$/.test(value.trim())) {
+    throw new EcomError(`ECOM_CONCURRENT_ACTIONS=${JSON.stringify(value)}: expected a whole number of actions, 1 or more (1 runs one action at a time).`);
+  }
+  return Number(value.trim());
+}
+
+/** The extra connections a run with `count` workers needs (the warehouse's own is the first). */
+async function openSessions(warehouse: Warehouse, count: number): Promise<Warehouse[]> {
+  const sessions: Warehouse[] = [];
+  for (let index = 1; index < count && warehouse.session; index++) sessions.push(await warehouse.session());
+  return sessions;
 }
 
 async function runAction(warehouse: Warehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {

@@ -67,7 +67,9 @@ export class DuckDbWarehouse implements Warehouse {
     /** DuckDB names the database after the file; a schema of the same name makes `schema.table` ambiguous. */
     readonly catalog: string,
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection
+    private readonly connection: DuckDBConnection,
+    /** A session (see session()) shares its opener's database and closes only its own connection. */
+    private readonly ownsInstance = true
   ) {}
 
   /** Opens (creating when absent) the warehouse file; `:memory:` gives a throw-away warehouse. */
@@ -187,17 +189,28 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /** A table or view of that name (DuckDB's own catalog functions: half the time information_schema takes). */
   async tableExists(schema: string, name: string): Promise<boolean> {
     const count = await this.scalar(
-      "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? AND table_name = ?",
+      `SELECT (SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3)
+         + (SELECT COUNT(*) FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND view_name = $3)`,
       [this.catalog, schema, name]
     );
     return Number(count) > 0;
   }
 
+  /**
+   * Another connection to the same database, for an action run beside this connection's: it sees
+   * what this one has committed, has its own transaction and variables, and shares the memory limit.
+   * Its close() closes only the connection.
+   */
+  async session(): Promise<DuckDbWarehouse> {
+    return new DuckDbWarehouse(this.file, this.catalog, this.instance, await this.instance.connect(), false);
+  }
+
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 

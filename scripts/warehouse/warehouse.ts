@@ -44,6 +44,11 @@ export interface Warehouse {
 
   /** How far the statement running now has got, in percent, when the engine can tell (load progress). */
   progressPercent?(): number | undefined;
+  /**
+   * Another connection to the same warehouse, for running an independent action at the same time
+   * (the runner's second worker); engines that cannot leave it out and run one action at a time.
+   */
+  session?(): Promise<Warehouse>;
   /** Starts writing the engine's query profile of every statement (`ecom bench --profile`); engines without one leave it out. */
   startProfiling?(prefix: string): Promise<void>;
   /** Stops profiling and returns the profiles since startProfiling, in statement order. */

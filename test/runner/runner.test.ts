@@ -3,7 +3,7 @@ import { compileProject } from "../../scripts/dataform/compile";
 import type { CompiledGraph, CompiledTable, Target } from "../../scripts/dataform/compiled-graph";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { planActions } from "../../scripts/runner/action-graph";
-import { explainEngineError, runGraph } from "../../scripts/runner/duckdb-runner";
+import { concurrentActionsFromEnv, explainEngineError, runGraph } from "../../scripts/runner/duckdb-runner";
 import { toDuckDbSql } from "../../scripts/warehouse/duckdb";
 import { compareRows, runUnitTests } from "../../scripts/runner/unit-tests";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
@@ -139,6 +139,60 @@ describe("running a graph on DuckDB", function () {
     assert.match(report.actions[0]?.error ?? "", /^s\.t: .*no_such_table/s);
     assert.deepEqual(await warehouse.query("SELECT x FROM s.t"), [{ x: 1 }]);
   });
+
+  describe("running independent actions at once", () => {
+    // a and b are independent; c reads both, so it may start only once both have committed.
+    const graph: CompiledGraph = {
+      tables: [
+        table("a", "SELECT 1 AS x"),
+        table("b", "SELECT 2 AS x"),
+        table("c", `SELECT SUM(x) AS total FROM (SELECT x FROM ${ref("s", "a")} UNION ALL SELECT x FROM ${ref("s", "b")})`, ["a", "b"]),
+      ],
+    };
+
+    /**
+     * Holds a's commit until b's work is done too (or `patience` ms pass), so a and b overlap only
+     * if the runner really runs them at once; records the order the actions reach their commit.
+     */
+    function holdA(patience: number) {
+      const reached: string[] = [];
+      let bReached: () => void = () => undefined;
+      const bIsDone = new Promise<void>((resolve) => (bReached = resolve));
+      let overlapped = false;
+      const beforeCommit = async (action: string) => {
+        reached.push(action);
+        if (action === "s.b") bReached();
+        if (action === "s.a") {
+          overlapped = await Promise.race([bIsDone.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), patience))]);
+        }
+      };
+      return { beforeCommit, reached, overlapped: () => overlapped };
+    }
+
+    it("runs two at once by default: b does its work while a waits to commit, and c reads both once they have committed", async () => {
+      const hold = holdA(10_000);
+      const report = await runGraph(warehouse, graph, { beforeCommit: hold.beforeCommit });
+      assert.equal(report.concurrentActions, 2);
+      assert.equal(hold.overlapped(), true);
+      // a and b in either order, c after both.
+      assert.deepEqual([...hold.reached.slice(0, 2)].sort(), ["s.a", "s.b"]);
+      assert.equal(hold.reached[2], "s.c");
+      // In plan order, whatever order they finished in.
+      assert.deepEqual(report.actions.map((action) => [action.name, action.status]), [["s.a", "succeeded"], ["s.b", "succeeded"], ["s.c", "succeeded"]]);
+      assert.deepEqual(await warehouse.query("SELECT total FROM s.c"), [{ total: "3" }]);
+    });
+
+    it("runs one at a time with concurrentActions 1 (and ECOM_CONCURRENT_ACTIONS=1), and refuses a value that is not a count", async () => {
+      const hold = holdA(200);
+      const report = await runGraph(warehouse, graph, { beforeCommit: hold.beforeCommit, concurrentActions: 1 });
+      assert.equal(report.concurrentActions, 1);
+      assert.equal(hold.overlapped(), false);
+      assert.deepEqual(await warehouse.query("SELECT total FROM s.c"), [{ total: "3" }]);
+      assert.equal(concurrentActionsFromEnv({ ECOM_CONCURRENT_ACTIONS: "1" }), 1);
+      assert.equal(concurrentActionsFromEnv({}), 2);
+      assert.throws(() => concurrentActionsFromEnv({ ECOM_CONCURRENT_ACTIONS: "two" }), /ECOM_CONCURRENT_ACTIONS="two": expected a whole number of actions, 1 or more/);
+    });
+  });
 });
 
 describe("Dataform unit tests on DuckDB", function () {
@@ -206,7 +260,7 @@ describe("profiling a run and the engine's settings", function () {
         numbers.statements.map((statement) => statement.query_name.replace(/\s+/g, " ").trim()),
         // DuckDB profiles no transaction statement (BEGIN, COMMIT): the action's own statements are all there.
         [
-          "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? AND table_name = ?",
+          "SELECT (SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3) + (SELECT COUNT(*) FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND view_name = $3)",
           `CREATE OR REPLACE TABLE "s"."numbers" AS ( SELECT range AS n FROM range(1000) )`,
           `SELECT COUNT(*) FROM "s"."numbers"`,
         ]
