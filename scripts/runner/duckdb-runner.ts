@@ -77,7 +77,7 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
   await checkDeclaredSources(warehouse, graph, plan);
   await createSchemas(warehouse, graph);
   const results = new Map<string, ActionResult>();
-  const waiting = [...plan];
+  const waiting = byDependentsFirst(plan);
   // Workers that find nothing ready wait for the next action to finish.
   let wake: () => void = () => undefined;
   let someActionFinished = new Promise<void>((resolve) => (wake = resolve));
@@ -87,7 +87,7 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
     wake();
     someActionFinished = new Promise<void>((resolve) => (wake = resolve));
   };
-  /** The first waiting action in plan order whose dependencies have all finished. */
+  /** The first waiting action (see byDependentsFirst) whose dependencies have all finished. */
   const takeReady = (): PlannedAction | undefined => {
     const index = waiting.findIndex((action) => action.dependencies.every((dependency) => results.has(dependency)));
     return index === -1 ? undefined : waiting.splice(index, 1)[0];
@@ -124,6 +124,28 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
     seconds: secondsSince(started),
     concurrentActions: atOnce,
   };
+}
+
+/**
+ * The plan with the actions that most others wait on first (ties in plan order): when two actions
+ * are ready, the one on the way to more of the graph starts, so the long chain (staging, fact,
+ * analytics) keeps going and the assertions, which nothing waits on, fill in beside it.
+ */
+export function byDependentsFirst(plan: PlannedAction[]): PlannedAction[] {
+  const dependents = new Map<string, Set<string>>(plan.map((action) => [action.name, new Set<string>()]));
+  // Plan order is dependency order: walking it backwards, each action's dependents are complete.
+  for (const action of [...plan].reverse()) {
+    const own = dependents.get(action.name) as Set<string>;
+    for (const dependency of action.dependencies) {
+      const theirs = dependents.get(dependency);
+      if (!theirs) continue;
+      theirs.add(action.name);
+      for (const name of own) theirs.add(name);
+    }
+  }
+  const position = new Map(plan.map((action, index) => [action.name, index]));
+  const waitingOn = (action: PlannedAction) => dependents.get(action.name)?.size ?? 0;
+  return [...plan].sort((a, b) => waitingOn(b) - waitingOn(a) || (position.get(a.name) ?? 0) - (position.get(b.name) ?? 0));
 }
 
 /** How many actions this run may run at once: one when profiling (a profile is one connection's) or when the engine has one connection. */

@@ -3,7 +3,7 @@ import { compileProject } from "../../scripts/dataform/compile";
 import type { CompiledGraph, CompiledTable, Target } from "../../scripts/dataform/compiled-graph";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { planActions } from "../../scripts/runner/action-graph";
-import { concurrentActionsFromEnv, explainEngineError, runGraph } from "../../scripts/runner/duckdb-runner";
+import { byDependentsFirst, concurrentActionsFromEnv, explainEngineError, runGraph } from "../../scripts/runner/duckdb-runner";
 import { toDuckDbSql } from "../../scripts/warehouse/duckdb";
 import { compareRows, runUnitTests } from "../../scripts/runner/unit-tests";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
@@ -39,6 +39,21 @@ describe("planning actions", () => {
       planActions(graph).map((action) => action.name),
       ["s.a", "checks.a_ok", "s.b", "s.c"]
     );
+  });
+
+  it("starts, of the actions ready at once, the one more of the graph waits on (byDependentsFirst), ties in plan order", () => {
+    // stage <- fact <- report; stage <- stage_check and fact <- fact_check (assertions nothing waits on).
+    const graph: CompiledGraph = {
+      tables: [table("stage", "SELECT 1"), table("fact", "SELECT 1", ["stage"]), table("report", "SELECT 1", ["fact"])],
+      assertions: [
+        { target: target("checks", "fact_check"), query: "SELECT 1 WHERE FALSE", dependencyTargets: [target("s", "fact")] },
+        { target: target("checks", "stage_check"), query: "SELECT 1 WHERE FALSE", dependencyTargets: [target("s", "stage")] },
+      ],
+    };
+    const plan = planActions(graph);
+    assert.deepEqual(plan.map((action) => action.name), ["s.stage", "checks.stage_check", "s.fact", "checks.fact_check", "s.report"]);
+    // Waited on by: stage 4 (fact, report, both checks), fact 2, the rest 0 (in plan order).
+    assert.deepEqual(byDependentsFirst(plan).map((action) => action.name), ["s.stage", "s.fact", "checks.stage_check", "checks.fact_check", "s.report"]);
   });
 
   it("refuses a dependency cycle, naming the actions in it", () => {
