@@ -61,11 +61,11 @@ describe("the compiled BigQuery SQL", function () {
     }
   });
 
-  it("partitions fact_sales by invoice_date, clusters it by customer and product, prunes its MERGE from the increment's first date, and nothing else", async () => {
+  it("partitions fact_sales by invoice_date, clusters it by customer and product, and nothing else", async () => {
     const { graph } = await compileProject({ projectDir: PROJECT_ROOT, vars: {} });
     const withOptions = (graph.tables ?? []).filter((table) => table.bigquery).map((table) => [table.target.name, table.bigquery]);
     assert.deepEqual(withOptions, [
-      ["fact_sales", { partitionBy: "invoice_date", clusterBy: ["customer_key", "product_key"], updatePartitionFilter: "invoice_date >= first_new_invoice_date" }],
+      ["fact_sales", { partitionBy: "invoice_date", clusterBy: ["customer_key", "product_key"] }],
     ]);
   });
 });

@@ -121,10 +121,10 @@ describe("the Dataform project compiles", function () {
     assert.deepEqual(offending(duckdb, BIGQUERY_ONLY), []);
   });
 
-  it("with fact_sales incremental on sales_line_id, partitioned by invoice_date and clustered by customer and product on BigQuery", () => {
+  it("with fact_sales incremental by appending (no uniqueKey: no MERGE), partitioned by invoice_date and clustered by customer and product on BigQuery", () => {
     const fact = (bigquery.tables ?? []).find((table) => table.target.name === "fact_sales");
     assert.equal(fact?.type, "incremental");
-    assert.deepEqual(fact?.uniqueKey, ["sales_line_id"]);
+    assert.equal(fact?.uniqueKey, undefined);
     assert.equal(fact?.bigquery?.partitionBy, "invoice_date");
     assert.deepEqual(fact?.bigquery?.clusterBy, ["customer_key", "product_key"]);
     assert.match(fact?.incrementalQuery ?? "", /WHERE _loaded_at > newest_loaded_at\n/);

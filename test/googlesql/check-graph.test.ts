@@ -55,9 +55,9 @@ describe("GoogleSQL check of the BigQuery compile (ZetaSQL)", function () {
       assert.deepEqual(expected.filter((name) => !checked.has(name)), []);
     });
 
-    it("checks incremental tables both as first built and as merged on their unique key", () => {
+    it("checks incremental tables both as first built and as an incremental run: its pre-operations, then the INSERT (no unique key, no MERGE)", () => {
       const steps = check.statements.filter((statement) => statement.action === `${DATASETS.dwh}.fact_sales`).map((statement) => statement.step);
-      assert.deepEqual(steps, ["create table", "incremental pre-operation 1", "incremental pre-operation 2", "incremental pre-operation 3", "merge"]);
+      assert.deepEqual(steps, ["create table", "incremental pre-operation 1", "incremental pre-operation 2", "insert"]);
     });
 
     it("checks the scheduled ingestion statement by statement, its temporary tables visible to the statements after them", () => {

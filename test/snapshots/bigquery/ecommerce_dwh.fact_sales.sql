@@ -1,9 +1,8 @@
 -- ecommerce_dwh.fact_sales: incremental
--- uniqueKey: sales_line_id
--- bigquery: {"partitionBy":"invoice_date","clusterBy":["customer_key","product_key"],"updatePartitionFilter":"invoice_date >= first_new_invoice_date"}
+-- bigquery: {"partitionBy":"invoice_date","clusterBy":["customer_key","product_key"]}
 
 -- query
--- A changed version of a file replaces that file's lines (under a new load id): before merging,
+-- A changed version of a file replaces that file's lines (under a new load id): before appending,
 -- drop the lines of loads that are no longer staged, so the new version comes in whole.
 -- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
 
@@ -37,13 +36,10 @@ FROM stg_sales
 DECLARE newest_loaded_at TIMESTAMP DEFAULT (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_dwh.fact_sales`)
 
 -- incremental pre-operation
-DECLARE first_new_invoice_date DATE DEFAULT (SELECT MIN(invoice_date) FROM `your-gcp-project.ecommerce_staging.stg_sales` WHERE _loaded_at > newest_loaded_at)
-
--- incremental pre-operation
 DELETE FROM `your-gcp-project.ecommerce_dwh.fact_sales` WHERE _load_id NOT IN (SELECT DISTINCT _load_id FROM `your-gcp-project.ecommerce_staging.stg_sales`)
 
 -- incremental query
--- A changed version of a file replaces that file's lines (under a new load id): before merging,
+-- A changed version of a file replaces that file's lines (under a new load id): before appending,
 -- drop the lines of loads that are no longer staged, so the new version comes in whole.
 -- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
 

@@ -1,5 +1,4 @@
 -- ecommerce_staging.stg_sales: incremental
--- uniqueKey: sales_line_id
 
 -- query
 -- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.

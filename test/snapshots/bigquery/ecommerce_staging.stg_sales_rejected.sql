@@ -1,5 +1,4 @@
 -- ecommerce_staging.stg_sales_rejected: incremental
--- uniqueKey: sales_line_id
 
 -- pre-operation
 DECLARE unstaged_lines INT64 DEFAULT (SELECT (SELECT COUNT(*) FROM `your-gcp-project.ecommerce_raw.raw_sales` ) - (SELECT COUNT(*) FROM `your-gcp-project.ecommerce_staging.stg_sales` ))
