@@ -130,6 +130,21 @@ describe("the Dataform project compiles", function () {
     assert.match(fact?.incrementalQuery ?? "", /WHERE _loaded_at > newest_loaded_at\n/);
   });
 
+  it("with no CTE of a line-grain table read twice in one query (DuckDB would materialize every column of every line)", () => {
+    const lineGrain = ["raw_sales", "stg_sales_typed", "stg_sales", "stg_sales_rejected", "fact_sales"];
+    const readTwice: string[] = [];
+    for (const { origin, sql } of statements(bigquery)) {
+      for (const match of sql.matchAll(/(\w+) AS \(\s*SELECT \* FROM `[^`]*\.(\w+)`\s*\)/g)) {
+        const [, cte, table] = match;
+        if (!lineGrain.includes(table ?? "")) continue;
+        // Not `EXTRACT(YEAR FROM cte.column)`, which reads a column of a row already read.
+        const reads = sql.match(new RegExp(`\\b(FROM|JOIN)\\s+${cte}\\b(?!\\.)`, "g"))?.length ?? 0;
+        if (reads > 1) readTwice.push(`${origin}: ${cte} read ${reads} times`);
+      }
+    }
+    assert.deepEqual(readTwice, []);
+  });
+
   it("with every DECLARE of an incremental run ahead of its other statements, as BigQuery requires of a script", () => {
     const misplaced: string[] = [];
     for (const table of bigquery.tables ?? []) {

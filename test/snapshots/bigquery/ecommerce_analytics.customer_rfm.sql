@@ -1,17 +1,15 @@
 -- ecommerce_analytics.customer_rfm: table
 
 -- query
-WITH fact_sales AS (
-  SELECT * FROM `your-gcp-project.ecommerce_dwh.fact_sales`
-),
-
-dim_customers AS (
+-- Each part reads fact_sales itself, not a CTE of it: DuckDB materializes a CTE that is read twice,
+-- here every column of every line.
+WITH dim_customers AS (
   SELECT * FROM `your-gcp-project.ecommerce_dwh.dim_customers`
 ),
 
 reference_date AS (
   SELECT DATE_ADD(MAX(fact_sales.invoice_date), INTERVAL 1 DAY) AS as_of_date
-  FROM fact_sales
+  FROM `your-gcp-project.ecommerce_dwh.fact_sales` AS fact_sales
 ),
 
 rfm_lines AS (
@@ -21,7 +19,7 @@ rfm_lines AS (
     fact_sales.invoice_no,
     fact_sales.invoice_date,
     fact_sales.line_amount
-  FROM fact_sales
+  FROM `your-gcp-project.ecommerce_dwh.fact_sales` AS fact_sales
   INNER JOIN dim_customers
     ON fact_sales.customer_key = dim_customers.customer_key
   WHERE fact_sales.is_sale_line

@@ -1,17 +1,15 @@
 -- ecommerce_dwh.dim_customers: table
 
 -- query
-WITH stg_sales AS (
-  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales`
-),
-
-customer_countries AS (
+-- Each part reads stg_sales itself, not a CTE of it: DuckDB materializes a CTE that is read twice,
+-- here every column of every line.
+WITH customer_countries AS (
   SELECT
     stg_sales.customer_id,
     stg_sales.country,
     COUNT(*) AS lines,
     MAX(stg_sales.invoice_ts) AS latest_line_ts
-  FROM stg_sales
+  FROM `your-gcp-project.ecommerce_staging.stg_sales` AS stg_sales
   WHERE stg_sales.customer_id IS NOT NULL
   GROUP BY stg_sales.customer_id, stg_sales.country
 ),
@@ -40,7 +38,7 @@ customer_sales AS (
     MAX(stg_sales.invoice_date) AS last_order_date,
     COUNT(DISTINCT stg_sales.invoice_no) AS orders,
     SUM(stg_sales.line_amount) AS revenue
-  FROM stg_sales
+  FROM `your-gcp-project.ecommerce_staging.stg_sales` AS stg_sales
   WHERE stg_sales.customer_id IS NOT NULL AND stg_sales.is_sale_line
   GROUP BY stg_sales.customer_id
 ),

@@ -1,16 +1,14 @@
 -- ecommerce_dwh.dim_products: table
 
 -- query
-WITH stg_sales AS (
-  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales`
-),
-
-stock_codes AS (
+-- Each part reads stg_sales itself, not a CTE of it: DuckDB materializes a CTE that is read twice,
+-- here every column of every line.
+WITH stock_codes AS (
   -- is_product is a function of stock_code, so grouping by it keeps one row per code.
   SELECT
     stg_sales.stock_code,
     stg_sales.is_product
-  FROM stg_sales
+  FROM `your-gcp-project.ecommerce_staging.stg_sales` AS stg_sales
   GROUP BY stg_sales.stock_code, stg_sales.is_product
 ),
 
@@ -19,7 +17,7 @@ description_counts AS (
     stg_sales.stock_code,
     stg_sales.description,
     COUNT(*) AS lines
-  FROM stg_sales
+  FROM `your-gcp-project.ecommerce_staging.stg_sales` AS stg_sales
   WHERE stg_sales.description IS NOT NULL
   GROUP BY stg_sales.stock_code, stg_sales.description
 ),
