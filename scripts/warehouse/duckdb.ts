@@ -28,9 +28,9 @@ let inMemoryDatabases = 0;
  * default, 80% of the machine, leaves nothing for anything else and lets one large build take the
  * machine. 1.5 GiB holds the real dataset (half a million lines) without spilling; above a few
  * million lines the window, the sorts and the hash tables of a full build spill to disk instead
- * (measured on 9.75 million lines: peak RSS 2.3-2.8 GiB, 3.9 GiB unbounded, for about 15% more
- * time). Not less: at 1 GiB, stg_sales ran out of memory on 50 million lines (DuckDB could not pin
- * a block while sorting), where 1.5 GiB completes them at a peak of 2.7 GiB.
+ * (measured on 9.75 million lines: peak RSS about 2 GiB; 3.9 GiB unbounded). Not less: at 1 GiB,
+ * stg_sales ran out of memory on 50 million lines (DuckDB could not pin a block while sorting),
+ * where 1.5 GiB completes them at a peak of 2.1 GiB.
  */
 export const DEFAULT_MEMORY_CAP_MIB = 1536;
 
