@@ -30,9 +30,19 @@ let inMemoryDatabases = 0;
  * million lines the window, the sorts and the hash tables of a full build spill to disk instead
  * (measured on 9.75 million lines: peak RSS about 2 GiB; 3.9 GiB unbounded). Not less: at 1 GiB,
  * stg_sales ran out of memory on 50 million lines (DuckDB could not pin a block while sorting),
- * where 1.5 GiB completes them at a peak of 2.1 GiB.
+ * where 1.5 GiB completes them at a peak of 2.15 GiB.
  */
 export const DEFAULT_MEMORY_CAP_MIB = 1536;
+
+/**
+ * The storage format a new warehouse file is written in: DuckDB 1.3's, readable by DuckDB 1.3 and
+ * later. DuckDB's own default is 0.10.2's, for old readers; 1.3's string compression writes a
+ * table about 30% faster (measured copying stg_sales, fact_sales and raw_sales of the real dataset:
+ * 0.60, 0.53, 0.44 s against 0.43, 0.38, 0.29 s) into a slightly smaller file, and writing the wide
+ * tables is most of a build. A file keeps the format it was created in: a warehouse made by an
+ * earlier version of ecom stays readable and as fast as it was until it is made anew.
+ */
+export const STORAGE_VERSION = "v1.3.0";
 
 /**
  * The settings a warehouse opens with: the memory limit above, and a spill folder beside the
@@ -80,6 +90,7 @@ export class DuckDbWarehouse implements Warehouse {
       instance = await DuckDBInstance.create(file, {
         memory_limit: settings.memoryLimit,
         temp_directory: settings.tempDirectory,
+        storage_compatibility_version: STORAGE_VERSION,
         ...(settings.threads !== undefined ? { threads: String(settings.threads) } : {}),
       });
     } catch (error) {

@@ -7,6 +7,7 @@ import { byDependentsFirst, concurrentActionsFromEnv, explainEngineError, runGra
 import { toDuckDbSql } from "../../scripts/warehouse/duckdb";
 import { compareRows, runUnitTests } from "../../scripts/runner/unit-tests";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
+import { makeTempDir } from "../support/temp";
 
 const target = (schema: string, name: string): Target => ({ database: "project", schema, name });
 const ref = (schema: string, name: string) => `\`project.${schema}.${name}\``;
@@ -325,6 +326,32 @@ describe("profiling a run and the engine's settings", function () {
       ]);
     } finally {
       warehouse.close();
+    }
+  });
+
+  it("writes a new warehouse file in DuckDB 1.3's storage format, and opens one of an older format as it is", async () => {
+    const path = await import("node:path");
+    const temp = makeTempDir("ecom-storage");
+    const dir = temp.dir;
+    const storageOf = async (file: string) => {
+      const warehouse = await DuckDbWarehouse.open(file);
+      try {
+        await warehouse.run("CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x");
+        const [row] = await warehouse.query("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()");
+        return (row?.tags as { key: string; value: string }[]).find((tag) => tag.key === "storage_version")?.value;
+      } finally {
+        warehouse.close();
+      }
+    };
+    assert.equal(await storageOf(path.join(dir, "new.duckdb")), "v1.3.0+");
+    // A file DuckDB made with its own default (0.10.2's format) keeps it.
+    const old = path.join(dir, "old.duckdb");
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    (await DuckDBInstance.create(old)).closeSync();
+    try {
+      assert.equal(await storageOf(old), "v1.0.0+");
+    } finally {
+      temp.remove();
     }
   });
 });
