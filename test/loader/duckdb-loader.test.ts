@@ -7,39 +7,18 @@ import { ensureRawTables, loadLocalFile, type FileLoadResult } from "../../scrip
 import { loadSources } from "../../scripts/loader/load-sources";
 import { useLoaderWorkspace, sha256 } from "../support/loader-workspace";
 import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
+import { EXPORT_HEADER, firstLine, NO_CUSTOMER_LINE, NO_CUSTOMER_VALUES, SOURCE_COLUMNS, type LandedValues } from "../support/export-lines";
 
-const CLASSIC_HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
-const SOURCE_COLUMNS = ["invoice_no", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country"] as const;
+const CLASSIC_HEADER = EXPORT_HEADER;
+const PADDED_FIRST = firstLine("  WHITE HANGING HEART T-LIGHT HOLDER ");
 
 /** Three data lines in the classic column order; the second has no customer, the first a padded description. */
-const CLASSIC_LINES = [
-  "536365,85123A,  WHITE HANGING HEART T-LIGHT HOLDER ,6,12/1/2010 8:26,2.55,17850,United Kingdom",
-  "536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom",
-  "C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,France",
-];
+const CLASSIC_LINES = [PADDED_FIRST.line, NO_CUSTOMER_LINE, "C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,France"];
 
 /** The eight landed values of CLASSIC_LINES, as the loader must store them (text as written, empty = NULL). */
-const CLASSIC_VALUES: Record<(typeof SOURCE_COLUMNS)[number], string | null>[] = [
-  {
-    invoice_no: "536365",
-    stock_code: "85123A",
-    description: "  WHITE HANGING HEART T-LIGHT HOLDER ",
-    quantity: "6",
-    invoice_date: "12/1/2010 8:26",
-    unit_price: "2.55",
-    customer_id: "17850",
-    country: "United Kingdom",
-  },
-  {
-    invoice_no: "536366",
-    stock_code: "22633",
-    description: "HAND WARMER UNION JACK",
-    quantity: "6",
-    invoice_date: "12/1/2010 8:28",
-    unit_price: "1.85",
-    customer_id: null,
-    country: "United Kingdom",
-  },
+const CLASSIC_VALUES: LandedValues[] = [
+  PADDED_FIRST.values,
+  NO_CUSTOMER_VALUES,
   {
     invoice_no: "C536379",
     stock_code: "D",
@@ -51,7 +30,6 @@ const CLASSIC_VALUES: Record<(typeof SOURCE_COLUMNS)[number], string | null>[] =
     country: "France",
   },
 ];
-
 
 /** Reorders the fields of comma-free CSV lines (and header) by `order`, a permutation of field indexes. */
 function reorder(lines: string[], order: number[]): string[] {

@@ -12,38 +12,20 @@ import { PROJECT_ROOT } from "../../scripts/paths";
 import { runGraph } from "../../scripts/runner/duckdb-runner";
 import { useLoaderWorkspace, sha256 } from "../support/loader-workspace";
 import { DuckDbWarehouse, type Row } from "../../scripts/warehouse/duckdb";
+import { EXPORT_HEADER, firstLine, NO_CUSTOMER_LINE, NO_CUSTOMER_VALUES, SOURCE_COLUMNS, type LandedValues } from "../support/export-lines";
 
 /**
  * The files people really have: Excel's other encodings, old Mac line endings, exports joined with
  * `cat`, copies under another name, workbooks (made by exceljs and by LibreOffice), zip archives,
  * and files that are no CSV at all. Every expected value is written out by hand.
  */
-const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
-const COLUMNS = ["invoice_no", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country"] as const;
-type Values = Record<(typeof COLUMNS)[number], string | null>;
+const HEADER = EXPORT_HEADER;
+const COLUMNS = SOURCE_COLUMNS;
+type Values = LandedValues;
 
-const LINE_1 = "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom";
-const LINE_2 = "536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom";
-const VALUES_1: Values = {
-  invoice_no: "536365",
-  stock_code: "85123A",
-  description: "WHITE HANGING HEART T-LIGHT HOLDER",
-  quantity: "6",
-  invoice_date: "12/1/2010 8:26",
-  unit_price: "2.55",
-  customer_id: "17850",
-  country: "United Kingdom",
-};
-const VALUES_2: Values = {
-  invoice_no: "536366",
-  stock_code: "22633",
-  description: "HAND WARMER UNION JACK",
-  quantity: "6",
-  invoice_date: "12/1/2010 8:28",
-  unit_price: "1.85",
-  customer_id: null,
-  country: "United Kingdom",
-};
+const { line: LINE_1, values: VALUES_1 } = firstLine();
+const LINE_2 = NO_CUSTOMER_LINE;
+const VALUES_2: Values = NO_CUSTOMER_VALUES;
 /** A Windows-1252 line's text: the euro sign, curly double and single quotes, en and em dashes. */
 const WINDOWS_TEXT = "€5 “GIFT” ‘TAG’ – SET — RED";
 const WINDOWS_VALUES: Values = { ...VALUES_2, description: WINDOWS_TEXT };
