@@ -1,11 +1,9 @@
 -- ecommerce_analytics.top_n_products_monthly: table
 
 -- query
-WITH fact_sales AS (
-  SELECT * FROM `your-gcp-project.ecommerce_dwh.fact_sales`
-),
-
-dim_products AS (
+-- Each part reads fact_sales itself, not a CTE of it: DuckDB materializes a CTE that is read twice,
+-- here every column of every line.
+WITH dim_products AS (
   SELECT * FROM `your-gcp-project.ecommerce_dwh.dim_products`
 ),
 
@@ -17,7 +15,7 @@ product_key_months AS (
     fact_sales.product_key,
     SUM(fact_sales.line_amount) AS revenue,
     SUM(fact_sales.quantity) AS units
-  FROM fact_sales
+  FROM `your-gcp-project.ecommerce_dwh.fact_sales` AS fact_sales
   WHERE fact_sales.is_sale_line
   GROUP BY sales_month, fact_sales.product_key
 ),
@@ -50,8 +48,7 @@ top_products AS (
 
 -- Distinct invoices are counted for the top products alone: counting them for every product of every
 -- month would cost most of the table (a distinct count over nearly every sale line), for rows the
--- cut-off then drops. It reads the table itself, not the fact_sales CTE: DuckDB materializes a CTE
--- read twice, here every column of every line.
+-- cut-off then drops.
 top_product_orders AS (
   SELECT
     top_products.sales_month,
