@@ -136,7 +136,7 @@ export async function loadLocalFile(warehouse: Warehouse, file: string, options:
     throw error;
   }
   // The connection runs one statement at a time: the landing ends before anything else is asked.
-  const earlyOutcome = await early?.finished;
+  const earlyLanded = await early?.finished;
   const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "ecom-load-"));
   try {
     const encoding = options.encoding ?? probe.textEncoding;
@@ -146,10 +146,11 @@ export async function loadLocalFile(warehouse: Warehouse, file: string, options:
     const before = await checkVersion(warehouse, identity, label, options);
     if (before.unchanged) return unchangedResult(before.unchanged, file, encoding, secondsSince(started));
 
-    const confirmed = early !== undefined && early.guess.encoding === encoding && early.guess.headerLine === headerLine && probe.lineEnding === "lf";
+    const confirmed =
+      early !== undefined && earlyLanded !== undefined && earlyLanded.readable.encoding === encoding && early.guess.headerLine === headerLine && probe.lineEnding === "lf";
     let landed: { bad: BadRecord[]; recordNumber: string };
-    if (confirmed && earlyOutcome !== undefined) {
-      landed = await finishLanding(warehouse, { label, readable: early.readable, columnsInFileOrder, landingTable, options }, earlyOutcome);
+    if (confirmed) {
+      landed = await finishLanding(warehouse, { label, readable: earlyLanded.readable, columnsInFileOrder, landingTable, options }, earlyLanded.outcome);
     } else {
       await warehouse.run(`DROP TABLE IF EXISTS ${landingTable}`);
       // DuckDB reads UTF-8 and ISO-8859-1 with LF or CRLF itself; anything else is converted first.
@@ -175,9 +176,12 @@ export async function loadLocalFile(warehouse: Warehouse, file: string, options:
 /** A landing started before the probe ended, on the head's word. */
 interface EarlyLanding {
   guess: HeadGuess;
-  readable: LandingJob["readable"];
-  /** Resolves when DuckDB's strict read has ended: `undefined` error when it landed the file. */
-  finished: Promise<{ error?: unknown }>;
+  /**
+   * Resolves when DuckDB's strict read has ended, with the file as it was last read (the head's
+   * encoding, or ISO-8859-1 after a UTF-8 read met a byte that is not UTF-8) and the outcome of that
+   * read: `undefined` error when it landed the file.
+   */
+  finished: Promise<{ readable: LandingJob["readable"]; outcome: { error?: unknown } }>;
 }
 
 /**
@@ -210,8 +214,26 @@ async function startEarlyLanding(
     [sourceFile, size]
   );
   if (Number(sameSize) > 0 && !options.force) return undefined;
-  const readable = { file, gzip, encoding: guess.encoding };
-  return { guess, readable, finished: strictLanding(warehouse, { label, readable, columnsInFileOrder, landingTable, options }) };
+  const job = { label, columnsInFileOrder, landingTable, options };
+  const readAs = async (encoding: SourceEncoding) => {
+    const readable = { file, gzip, encoding };
+    return { readable, outcome: await strictLanding(warehouse, { ...job, readable }) };
+  };
+  const finished = readAs(guess.encoding).then(async (first) => {
+    // An ASCII head and a £ further down: the export is most likely ISO-8859-1 (the classic data.csv is).
+    // DuckDB says so at the first such byte, long before the probe has read the file: reading it again
+    // as ISO-8859-1 now, beside the probe, saves waiting for the probe to say it. The probe still
+    // decides: when it finds Windows-1252 instead, this landing is not used.
+    if (options.encoding !== undefined || first.readable.encoding !== "utf-8" || !isNotUtf8Error(first.outcome.error)) return first;
+    await warehouse.run(`DROP TABLE IF EXISTS ${landingTable}`);
+    return readAs("latin-1");
+  });
+  return { guess, finished };
+}
+
+/** Whether DuckDB refused a read as UTF-8 because a byte sequence in the file is not UTF-8. */
+function isNotUtf8Error(error: unknown): boolean {
+  return error instanceof Error && /invalid unicode|not utf-8 encoded/i.test(error.message);
 }
 /** A local file's identity: its name, as daily exports are identified, and its content's hash. */
 export function localIdentity(file: string, checksum: string, size: number): FileIdentity {

@@ -331,6 +331,30 @@ describe("DuckDB loader", function () {
           }
         });
 
+        it("reads the file again as ISO-8859-1 as soon as DuckDB meets the £, before the probe's verdict, and keeps that landing", async () => {
+          const bytes = Buffer.concat([head, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0xa3]), Buffer.from("20 GIFT VOUCHER,1,12/1/2010 9:00,17,,United Kingdom\n", "latin1")]);
+          const file = write("early-retry.csv", bytes);
+          // What the connection was asked, in order: the landings, and the ledger read that follows the probe.
+          const asked: string[] = [];
+          const run = warehouse.run.bind(warehouse);
+          const query = warehouse.query.bind(warehouse);
+          warehouse.run = (sql, params) => (asked.push(sql), run(sql, params));
+          warehouse.query = (sql, params) => (asked.push(sql), query(sql, params));
+          try {
+            const result = await loadLocalFile(warehouse, file);
+            assert.equal(result.encoding, "latin-1");
+            assert.equal(await lastDescription("early-retry.csv"), "£20 GIFT VOUCHER");
+          } finally {
+            warehouse.run = run;
+            warehouse.query = query;
+          }
+          const landings = asked.filter((sql) => sql.startsWith("CREATE TEMP TABLE")).map((sql) => /encoding = '([^']+)'/.exec(sql)?.[1]);
+          assert.deepEqual(landings, ["utf-8", "latin-1"]);
+          const secondLanding = asked.findIndex((sql) => sql.startsWith("CREATE TEMP TABLE") && sql.includes("encoding = 'latin-1'"));
+          const versionCheck = asked.findIndex((sql) => sql.includes("SELECT source_file, load_id, checksum"));
+          assert.ok(versionCheck > secondLanding, "the ISO-8859-1 landing starts before the probe's verdict is acted on");
+        });
+
         it("lands a Windows-1252 € past the first 64 KiB as €", async () => {
           const bytes = Buffer.concat([head, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0x80]), Buffer.from("10 GIFT VOUCHER,1,12/1/2010 9:00,8.5,,France\n", "latin1")]);
           const result = await loadLocalFile(warehouse, write("late-euro.csv", bytes));
