@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
@@ -50,8 +51,7 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
   if (!stat.isFile()) throw new LoadError(`${file} is not a file.`);
   const gzip = startsWithGzipMagic(file);
   const hash = createHash("sha256");
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
-  let validUtf8 = true;
+  const utf8 = new Utf8Check();
   let c1Byte = false;
   const headChunks: Buffer[] = [];
   let headBytes = 0;
@@ -70,14 +70,8 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
         headChunks.push(chunk);
         headBytes += chunk.length;
       }
-      if (validUtf8) {
-        try {
-          utf8.decode(chunk, { stream: true });
-        } catch {
-          validUtf8 = false;
-        }
-      }
-      if (!validUtf8 && !c1Byte) c1Byte = hasC1Byte(chunk);
+      utf8.push(chunk);
+      if (!utf8.valid && !c1Byte) c1Byte = hasC1Byte(chunk);
     }
   } catch (error) {
     const reason = gzip ? "the gzip data is damaged or truncated" : "it could not be read to the end";
@@ -85,13 +79,7 @@ export async function probeFile(file: string, onBytes?: (bytesDone: number, byte
       cause: error,
     });
   }
-  if (validUtf8) {
-    try {
-      utf8.decode(); // flushes: a file ending inside a multi-byte sequence is not UTF-8
-    } catch {
-      validUtf8 = false;
-    }
-  }
+  const validUtf8 = utf8.end();
   const head = Buffer.concat(headChunks);
   const bom = utf16Bom(head);
   const textEncoding: TextEncoding = bom ?? (validUtf8 ? "utf-8" : c1Byte ? "windows-1252" : "latin-1");
@@ -108,34 +96,45 @@ export interface HeadGuess {
 }
 
 /**
- * A guess from the first 64 KiB (decompressed) of a file, for a landing that starts while probeFile
- * is still reading: the encoding DuckDB reads natively that the head is in, and the header line.
- * Undefined when the head already says that DuckDB cannot read the file as it is (UTF-16,
+ * How much of a file the guess reads: the first 8 MiB of a plain file, the first 1 MiB of a gzip file
+ * (some 6 MB of text). Enough to meet the first £ of most exports (the classic data.csv has its first
+ * on line 38,250, 3.2 MB in) in a few milliseconds, so that DuckDB reads such a file in the right
+ * encoding from the start.
+ */
+const GUESS_LIMIT = { plain: 8 * 1024 * 1024, gzip: 1024 * 1024 } as const;
+
+/**
+ * A guess from the first megabytes of a file (GUESS_LIMIT), for a landing that starts while probeFile
+ * is still reading: the encoding DuckDB reads natively that the sample is in, and the header line.
+ * Undefined when the sample already says that DuckDB cannot read the file as it is (UTF-16,
  * Windows-1252 bytes, CR line endings) or cannot be read. Only a guess: probeFile has the last word,
  * since one `£` as ISO-8859-1 can sit on the last line.
  */
 export function guessFromHead(file: string, gzip: boolean, forced?: TextEncoding): HeadGuess | undefined {
-  let head: Buffer;
+  let sample: Buffer;
   try {
-    const raw = readFileStart(file);
-    head = gzip ? decompressStart(raw) : raw;
+    const raw = readFileStart(file, gzip ? GUESS_LIMIT.gzip : GUESS_LIMIT.plain);
+    sample = gzip ? decompressStart(raw) : raw;
   } catch {
     return undefined;
   }
-  if (utf16Bom(head)) return undefined;
-  const encoding: TextEncoding = forced ?? (detectSampleEncoding(head) === "utf-8" ? "utf-8" : hasC1Byte(head) ? "windows-1252" : "latin-1");
+  if (utf16Bom(sample)) return undefined;
+  const encoding: TextEncoding = forced ?? (detectSampleEncoding(sample) === "utf-8" ? "utf-8" : hasC1Byte(sample) ? "windows-1252" : "latin-1");
   if (encoding !== "utf-8" && encoding !== "latin-1") return undefined;
-  const text = decodeText(head, encoding);
+  const text = decodeText(sample.subarray(0, HEADER_LIMIT), encoding);
   if (lineEndingOf(text) === "cr") return undefined;
   return { encoding, headerLine: headerLineOf(text) };
 }
 
-/** A file's first 64 KiB (or all of it, when shorter): enough to hold its header line and see how lines end. Throws fs errors. */
-export function readFileStart(file: string): Buffer {
+/**
+ * A file's first `limit` bytes (or all of it, when shorter); by default 64 KiB, enough to hold its
+ * header line and see how lines end. Throws fs errors.
+ */
+export function readFileStart(file: string, limit: number = HEADER_LIMIT): Buffer {
   const descriptor = fs.openSync(file, "r");
   try {
-    const raw = Buffer.alloc(HEADER_LIMIT);
-    return raw.subarray(0, fs.readSync(descriptor, raw, 0, HEADER_LIMIT, 0));
+    const raw = Buffer.alloc(Math.min(limit, fs.fstatSync(descriptor).size));
+    return raw.subarray(0, fs.readSync(descriptor, raw, 0, raw.length, 0));
   } finally {
     fs.closeSync(descriptor);
   }
@@ -149,11 +148,46 @@ export function decompressStart(raw: Buffer): Buffer {
 
 /** Whether a buffer holds a byte 0x80-0x9F (a Windows-1252 sign, once the text is known not to be UTF-8). */
 function hasC1Byte(chunk: Buffer): boolean {
-  for (let index = 0; index < chunk.length; index += 1) {
-    const byte = chunk[index] as number;
-    if (byte >= 0x80 && byte <= 0x9f) return true;
-  }
+  // One native search per byte value is some four times faster than a loop over the bytes in JavaScript.
+  for (let byte = 0x80; byte <= 0x9f; byte += 1) if (chunk.includes(byte)) return true;
   return false;
+}
+
+/**
+ * Whether a stream of chunks is valid UTF-8, checked natively chunk by chunk without decoding it (a
+ * TextDecoder builds the text too, and takes some twenty times as long). A character cut at a
+ * chunk's end is checked with the start of the next chunk.
+ */
+class Utf8Check {
+  valid = true;
+  private carried: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): void {
+    if (!this.valid) return;
+    const bytes = this.carried.length > 0 ? Buffer.concat([this.carried, chunk]) : chunk;
+    const cut = cutCharacterLength(bytes);
+    this.valid = isUtf8(bytes.subarray(0, bytes.length - cut));
+    this.carried = Buffer.from(bytes.subarray(bytes.length - cut));
+  }
+
+  /** Whether the whole stream was valid: one ending inside a multi-byte character is not. */
+  end(): boolean {
+    return this.valid && this.carried.length === 0;
+  }
+}
+
+/**
+ * How many bytes at the end of `bytes` begin a multi-byte character that needs more bytes than are
+ * there (0 when the last character is whole). Bytes that cannot begin one are left to isUtf8 to refuse.
+ */
+function cutCharacterLength(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(4, bytes.length); back += 1) {
+    const byte = bytes[bytes.length - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: the character began further back
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
 }
 
 /** The UTF-16 variant a byte order mark announces, if the bytes start with one. */
@@ -211,13 +245,9 @@ function startsWithGzipMagic(file: string): boolean {
  * `£` further on: where the whole file is at hand, probeFile reads all of it.
  */
 export function detectSampleEncoding(sample: Buffer): SourceEncoding {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  try {
-    decoder.decode(sample, { stream: true }); // stream: a trailing partial character is not an error
-    return "utf-8";
-  } catch {
-    return "latin-1";
-  }
+  const check = new Utf8Check();
+  check.push(sample); // a trailing partial character is not an error: end() is not asked
+  return check.valid ? "utf-8" : "latin-1";
 }
 
 /** The first line of a sample decoded in `encoding`, without BOM or line ending. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -313,22 +314,55 @@ describe("DuckDB loader", function () {
       });
 
       describe("when the head of the file misleads (the landing that began on it is done again)", () => {
-        // More than the 64 KiB the early landing reads its guess from, all ASCII, so the head looks like UTF-8.
-        const asciiLines = Array.from({ length: 1200 }, (_unused, index) => `${540000 + index},22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,17850,United Kingdom`);
+        // More than the early landing guesses from (the first 8 MiB of a plain file, 1 MiB of a gzip file),
+        // all ASCII, so the sample looks like UTF-8; descriptions that never repeat keep its gzip over 1 MiB.
+        const headLines = 100_000;
+        const asciiLines = Array.from(
+          { length: headLines },
+          (_unused, index) => `${540000 + index},22633,${createHash("md5").update(String(index)).digest("hex").toUpperCase()},6,12/1/2010 8:28,1.85,17850,United Kingdom`
+        );
         const head = Buffer.from(`${CLASSIC_HEADER}\n${asciiLines.join("\n")}\n`, "latin1");
+        const rows = headLines + 1;
+        // Files of 100,001 lines land in a warehouse of their own: other tests compare the whole raw table.
+        const large = useLoaderWorkspace("ecom-loader-large", "large.duckdb");
+        const write = large.write;
+        let warehouse: DuckDbWarehouse;
+        before(() => {
+          warehouse = large.warehouse;
+        });
         const lastDescription = async (sourceFile: string) =>
           (await warehouse.query(`SELECT description FROM ecommerce_raw.raw_sales WHERE _source_file = ? ORDER BY _source_row DESC LIMIT 1`, [sourceFile]))[0]?.description;
 
         it("lands an ISO-8859-1 £ past the first 64 KiB as £, plain or gzip", async () => {
-          assert.ok(head.length > 64 * 1024);
+          assert.ok(head.length > 8 * 1024 * 1024 && zlib.gzipSync(head).length > 1024 * 1024);
           const bytes = Buffer.concat([head, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0xa3]), Buffer.from("10 GIFT VOUCHER,1,12/1/2010 9:00,8.5,,United Kingdom\n", "latin1")]);
           for (const [name, content] of [["late-pound.csv", bytes], ["late-pound.csv.gz", zlib.gzipSync(bytes)]] as const) {
             const result = await loadLocalFile(warehouse, write(name, content));
             assert.equal(result.encoding, "latin-1");
-            assert.equal(result.rows, 1201);
+            assert.equal(result.rows, rows);
             assert.equal(await lastDescription(name), "£10 GIFT VOUCHER");
-            assert.equal(await count(`SELECT COUNT(DISTINCT _source_row) FROM ecommerce_raw.raw_sales WHERE _source_file = '${name}' AND _source_row BETWEEN 1 AND 1201`), 1201);
+            const numbered = await warehouse.scalar(`SELECT COUNT(DISTINCT _source_row) FROM ecommerce_raw.raw_sales WHERE _source_file = ? AND _source_row BETWEEN 1 AND ${rows}`, [name]);
+            assert.equal(Number(numbered), rows);
           }
+        });
+
+        it("reads the file as ISO-8859-1 from the start when the £ is past the first 64 KiB but within the sample", async () => {
+          const sampleHead = Buffer.from(`${CLASSIC_HEADER}\n${asciiLines.slice(0, 2000).join("\n")}\n`, "latin1");
+          assert.ok(sampleHead.length > 64 * 1024 && sampleHead.length < 1024 * 1024);
+          const bytes = Buffer.concat([sampleHead, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0xa3]), Buffer.from("30 GIFT VOUCHER,1,12/1/2010 9:00,25.5,,United Kingdom\n", "latin1")]);
+          const asked: string[] = [];
+          const run = warehouse.run.bind(warehouse);
+          warehouse.run = (sql, params) => (asked.push(sql), run(sql, params));
+          try {
+            const result = await loadLocalFile(warehouse, write("sampled-pound.csv", bytes));
+            assert.equal(result.encoding, "latin-1");
+            assert.equal(result.rows, 2001);
+            assert.equal(await lastDescription("sampled-pound.csv"), "£30 GIFT VOUCHER");
+          } finally {
+            warehouse.run = run;
+          }
+          const landings = asked.filter((sql) => sql.startsWith("CREATE TEMP TABLE")).map((sql) => /encoding = '([^']+)'/.exec(sql)?.[1]);
+          assert.deepEqual(landings, ["latin-1"]);
         });
 
         it("reads the file again as ISO-8859-1 as soon as DuckDB meets the £, before the probe's verdict, and keeps that landing", async () => {
@@ -359,7 +393,7 @@ describe("DuckDB loader", function () {
           const bytes = Buffer.concat([head, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0x80]), Buffer.from("10 GIFT VOUCHER,1,12/1/2010 9:00,8.5,,France\n", "latin1")]);
           const result = await loadLocalFile(warehouse, write("late-euro.csv", bytes));
           assert.equal(result.encoding, "windows-1252");
-          assert.equal(result.rows, 1201);
+          assert.equal(result.rows, rows);
           assert.equal(await lastDescription("late-euro.csv"), "€10 GIFT VOUCHER");
         });
 

@@ -126,6 +126,25 @@ describe("probeFile", () => {
     assert.equal(probe.size, bytes.length);
   });
 
+  it("detects UTF-8 when a four-byte character is cut after its first, second or third byte at the chunk boundary", async () => {
+    const emoji = Buffer.from("😀", "utf8"); // F0 9F 98 80
+    for (const before of [1, 2, 3]) {
+      const prefix = Buffer.from(`${HEADER}\n`);
+      const padding = Buffer.alloc(STREAM_CHUNK - before - prefix.length, "x");
+      const bytes = Buffer.concat([prefix, padding, emoji, Buffer.from(" and after\n")]);
+      assert.deepEqual(bytes.subarray(STREAM_CHUNK - before, STREAM_CHUNK), emoji.subarray(0, before));
+      assert.equal((await probeFile(write(`cut-emoji-${before}.csv`, bytes))).encoding, "utf-8", `cut after byte ${before}`);
+    }
+  });
+
+  it("detects ISO-8859-1 for a byte that cannot start a character, cut at the chunk boundary or not", async () => {
+    const prefix = Buffer.from(`${HEADER}\n`);
+    for (const [name, at] of [["edge", STREAM_CHUNK - 1], ["middle", 1000]] as const) {
+      const bytes = Buffer.concat([prefix, Buffer.alloc(at - prefix.length, "x"), Buffer.from([0xf8, 0x88, 0x80]), Buffer.from(" after\n")]);
+      assert.equal((await probeFile(write(`bad-lead-${name}.csv`, bytes))).encoding, "latin-1", name);
+    }
+  });
+
   it("detects ISO-8859-1 when the file ends inside a multi-byte UTF-8 sequence", async () => {
     const bytes = Buffer.concat([Buffer.from(`${HEADER}\n1,A,x,1,d,1,,UK`), Buffer.from([0xc3])]);
     assert.equal((await probeFile(write("cut-sequence.csv", bytes))).encoding, "latin-1");
