@@ -89,16 +89,18 @@ function categoryCase(descriptionExpression, isProductExpression, rules = CATEGO
 }
 
 /**
- * The occurrence number of a line among the identical lines of its file (same line hash): 1, 2, ...
- * Identical lines are interchangeable, so any numbering of them gives the same set of keys, and no
- * line order is needed (a BigQuery load job does not keep one). They are numbered in line order where
- * the loader knows it all the same: without an order each engine numbers them its own way, and the
- * same key would name a different line on BigQuery and on DuckDB.
- * @param {string} lineHashExpression
- * @param {string} lineNumberExpression the line's record number in its file (NULL where unknown)
+ * Every row of `relation` (stg_sales_typed's rows, or some of them) and its `occurrence`: its number
+ * among the identical lines of its file (same line hash), 1, 2, ... Identical lines are
+ * interchangeable, so any numbering of them gives the same set of keys, and no line order is needed
+ * (a BigQuery load job does not keep one). They are numbered in line order where the loader knows it
+ * all the same: without an order each engine numbers them its own way, and the same key would name a
+ * different line on BigQuery and on DuckDB. A line is its file and line number, which the local loader
+ * always knows (see sql.rowNumbered).
+ * @param {string} relation a table name or a parenthesised query with line_hash, _source_file and _source_row
+ * @param {{ rowNumbered: typeof sql.rowNumbered }} [dialectSql] defaults to the compile's dialect
  */
-function lineOccurrence(lineHashExpression, lineNumberExpression) {
-  return `ROW_NUMBER() OVER (PARTITION BY ${lineHashExpression} ORDER BY ${lineNumberExpression})`;
+function numberedLines(relation, dialectSql = sql) {
+  return dialectSql.rowNumbered(relation, { partitionBy: "line_hash", orderBy: "_source_row", rowKey: ["_source_file", "_source_row"], alias: "occurrence" });
 }
 
 /**
@@ -120,6 +122,6 @@ module.exports = {
   NON_PRODUCT_CATEGORY,
   OTHER_CATEGORY,
   categoryCase,
-  lineOccurrence,
+  numberedLines,
   missingCustomerList,
 };

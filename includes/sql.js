@@ -165,13 +165,19 @@ class GoogleSqlDialect {
   }
 
   /**
-   * The ORDER BY, if any, that a table's build ends with so the engine stores its rows in that order.
-   * BigQuery keeps no row order (clusterBy is its way to lay a table out), so nothing here.
-   * @param {readonly string[]} _columns
+   * A query giving every column of `relation` and one more, `alias`: the row's ROW_NUMBER() among the
+   * rows of equal `partitionBy`, in `orderBy` order. `relation` is a table name or a parenthesised
+   * query; the other arguments are column names of it. `rowKey` names columns that together tell
+   * every row of the relation from every other, none NULL, on the warehouses that use it (DuckDB,
+   * below); BigQuery numbers the rows where they are.
+   * @param {string} relation
+   * @param {{ partitionBy: string, orderBy: string, rowKey: readonly string[], alias: string }} numbering
    * @returns {string}
    */
-  storageOrder(_columns) {
-    return "";
+  rowNumbered(relation, { partitionBy, orderBy, rowKey, alias }) {
+    requireSome(rowKey, "rowNumbered needs the columns of a row key");
+    return `SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.${partitionBy} ORDER BY numbered.${orderBy}) AS ${alias}
+  FROM ${relation} AS numbered`;
   }
 
   /**
@@ -267,17 +273,29 @@ class DuckDbDialect extends GoogleSqlDialect {
   dialect = "duckdb";
 
   /**
-   * DuckDB stores rows in the order a statement makes them. A build ending in a window (stg_sales
-   * numbers identical lines) makes them in its partitions' order, which DuckDB cannot write as it goes:
-   * the rows wait in memory for the next checkpoint, and cost more there than this sort (measured on
-   * the real dataset: 1.2 s in all against 1.5 s). Sorted by load and line, each load's rows also sit
-   * together, so a read of the newest loads skips the rest.
+   * DuckDB's window carries every column of its rows through its partitioning and sorting, and hands
+   * them on in its partitions' order, which a table build cannot write as it goes: the rows wait in
+   * memory for the next checkpoint (or for a sort, which stg_sales paid for). So only the row key and
+   * the two numbering columns go through the window, and the numbers are joined back onto the rows,
+   * which stream past the join to the build as they are read: stg_sales builds in 0.9 s instead of
+   * 1.05 s on the real dataset, in 16.5 s instead of 23.6 s on it 18 times over. The relation is
+   * read twice (not a CTE: DuckDB would materialise a CTE read twice), the window's read only for
+   * the few columns it needs. Every row needs its key: one with a NULL in it would not join (the
+   * local loader numbers every line; raw_rows_reconcile would fail on a lost one).
    * @override
-   * @param {readonly string[]} columns
+   * @param {string} relation
+   * @param {{ partitionBy: string, orderBy: string, rowKey: readonly string[], alias: string }} numbering
    */
-  storageOrder(columns) {
-    requireSome(columns, "storageOrder needs at least one column");
-    return `ORDER BY ${columns.join(", ")}`;
+  rowNumbered(relation, { partitionBy, orderBy, rowKey, alias }) {
+    requireSome(rowKey, "rowNumbered needs the columns of a row key");
+    const on = rowKey.map((column) => `numbered.${column} = numbers.${column}`).join(" AND ");
+    return `SELECT numbered.*, numbers.${alias}
+  FROM ${relation} AS numbered
+  INNER JOIN (
+    SELECT ${rowKey.join(", ")}, ROW_NUMBER() OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy}) AS ${alias}
+    FROM ${relation} AS numbering
+  ) AS numbers
+    ON ${on}`;
   }
 
   /**

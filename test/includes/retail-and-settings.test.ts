@@ -128,44 +128,26 @@ describe("includes/retail.js", () => {
     });
   });
 
-  describe("lineOccurrence, evaluated in DuckDB", () => {
-    it("numbers identical hashes 1..k, even where line numbers are unknown", async () => {
-      const rows = await db.rows(
-        `SELECT h, ${retail.lineOccurrence("h", "r")} AS n FROM (VALUES ('a', NULL), ('b', NULL), ('a', NULL), ('c', NULL), ('a', NULL), ('b', NULL)) t(h, r)`
-      );
-      const byHash = new Map<string, number[]>();
-      for (const row of rows) {
-        const hash = row["h"] as string;
-        byHash.set(hash, [...(byHash.get(hash) ?? []), Number(row["n"])]);
-      }
+  describe("numberedLines", () => {
+    it("numbers identical lines of a file by their line hash, in line order, joined back on file and line on DuckDB", async () => {
+      const lines = `(SELECT * FROM (VALUES ('x.csv', 4, 'h1'), ('x.csv', 1, 'h1'), ('x.csv', 2, 'h2'), ('y.csv', 1, 'h3')) t(_source_file, _source_row, line_hash))`;
+      const rows = await db.rows(`SELECT _source_file, _source_row, occurrence FROM (${retail.numberedLines(lines, duck)}) ORDER BY _source_file, _source_row`);
       assert.deepEqual(
-        [...byHash.entries()].map(([hash, numbers]) => [hash, numbers.sort((x, y) => x - y)]).sort(),
+        rows.map((row) => [row["_source_file"], row["_source_row"], String(row["occurrence"])]),
         [
-          ["a", [1, 2, 3]],
-          ["b", [1, 2]],
-          ["c", [1]],
+          ["x.csv", 1, "1"],
+          ["x.csv", 2, "1"],
+          ["x.csv", 4, "2"],
+          ["y.csv", 1, "1"],
         ]
       );
     });
 
-    it("numbers identical hashes in line order, so each number names one line", async () => {
-      const rows = await db.rows(
-        `SELECT h, r, ${retail.lineOccurrence("h", "r")} AS n FROM (VALUES ('a', 7), ('b', 2), ('a', 3), ('a', 5), ('b', 9)) t(h, r) ORDER BY r`
+    it("is a window over the lines on BigQuery, ordered by line number", () => {
+      assert.equal(
+        retail.numberedLines("lines"),
+        "SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.line_hash ORDER BY numbered._source_row) AS occurrence\n  FROM lines AS numbered"
       );
-      assert.deepEqual(
-        rows.map((row) => [row["h"], row["r"], String(row["n"])]),
-        [
-          ["b", 2, "1"],
-          ["a", 3, "1"],
-          ["a", 5, "2"],
-          ["a", 7, "3"],
-          ["b", 9, "2"],
-        ]
-      );
-    });
-
-    it("is the same text on BigQuery, where ROW_NUMBER needs an order to be the same on every run", () => {
-      assert.equal(retail.lineOccurrence("h", "r"), "ROW_NUMBER() OVER (PARTITION BY h ORDER BY r)");
     });
   });
 

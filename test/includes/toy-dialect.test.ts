@@ -38,7 +38,8 @@ describe("a toy third dialect built on includes/sql.js's base", () => {
     assert.equal(toy.parseDatetime("ts", ["%Y-%m-%d"]), base.parseDatetime("ts", ["%Y-%m-%d"]));
     assert.equal(toy.declareVariable("newest", toy.types.timestamp, "SELECT 1"), "DECLARE newest TIMESTAMP DEFAULT (SELECT 1)");
     assert.equal(toy.variable("newest"), "newest");
-    assert.equal(toy.storageOrder(["_loaded_at"]), "");
+    const numbering = { partitionBy: "line_hash", orderBy: "_source_row", rowKey: ["_source_file", "_source_row"], alias: "occurrence" };
+    assert.equal(toy.rowNumbered("lines", numbering), base.rowNumbered("lines", numbering));
   });
 
   it("has exactly the base's helpers, no more and no fewer", () => {

@@ -4,19 +4,15 @@
 -- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
 
 
-WITH stg_sales_typed AS (
-  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
-  
-),
-
 -- Identical lines are all kept or all rejected, so numbering every line and keeping the typed ones
--- afterwards gives the numbers a build of the typed lines alone would. Filtering after the window also
--- has the engine test reject_reason on the typed values it already computed, not type each line twice.
-numbered_rows AS (
-  SELECT
-    stg_sales_typed.*,
-    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
-  FROM stg_sales_typed
+-- afterwards gives the numbers a build of the typed lines alone would. Filtering after the numbering
+-- also has the engine test reject_reason on the typed values it already computed, not type each line twice.
+WITH numbered_rows AS (
+  SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.line_hash ORDER BY numbered._source_row) AS occurrence
+  FROM (
+    SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+    
+  ) AS numbered
 ),
 
 typed_rows AS (
@@ -55,19 +51,15 @@ DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales` WHERE _load_id NOT IN
 -- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
 
 
-WITH stg_sales_typed AS (
-  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
-  WHERE _loaded_at > newest_loaded_at
-),
-
 -- Identical lines are all kept or all rejected, so numbering every line and keeping the typed ones
--- afterwards gives the numbers a build of the typed lines alone would. Filtering after the window also
--- has the engine test reject_reason on the typed values it already computed, not type each line twice.
-numbered_rows AS (
-  SELECT
-    stg_sales_typed.*,
-    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
-  FROM stg_sales_typed
+-- afterwards gives the numbers a build of the typed lines alone would. Filtering after the numbering
+-- also has the engine test reject_reason on the typed values it already computed, not type each line twice.
+WITH numbered_rows AS (
+  SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.line_hash ORDER BY numbered._source_row) AS occurrence
+  FROM (
+    SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+    WHERE _loaded_at > newest_loaded_at
+  ) AS numbered
 ),
 
 typed_rows AS (

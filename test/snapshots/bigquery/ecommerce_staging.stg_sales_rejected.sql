@@ -7,19 +7,15 @@ DECLARE unstaged_lines INT64 DEFAULT (SELECT (SELECT COUNT(*) FROM `your-gcp-pro
 -- The DECLAREs first: BigQuery takes them only at the head of the action's script.
 
 
-WITH stg_sales_typed AS (
-  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
-),
-
-rejected_rows AS (
-  SELECT
-    stg_sales_typed.*,
-    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
-  FROM stg_sales_typed
-  -- A constant: when every line was staged (the real dataset's case), the engine types nothing here.
-  WHERE unstaged_lines > 0
-    AND stg_sales_typed.reject_reason IS NOT NULL
-    
+WITH rejected_rows AS (
+  SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.line_hash ORDER BY numbered._source_row) AS occurrence
+  FROM (
+    SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+    -- A constant: when every line was staged (the real dataset's case), the engine types nothing here.
+    WHERE unstaged_lines > 0
+      AND reject_reason IS NOT NULL
+      
+  ) AS numbered
 )
 
 SELECT
@@ -52,19 +48,15 @@ DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales_rejected` WHERE _load_
 -- The DECLAREs first: BigQuery takes them only at the head of the action's script.
 
 
-WITH stg_sales_typed AS (
-  SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
-),
-
-rejected_rows AS (
-  SELECT
-    stg_sales_typed.*,
-    ROW_NUMBER() OVER (PARTITION BY stg_sales_typed.line_hash ORDER BY stg_sales_typed._source_row) AS occurrence
-  FROM stg_sales_typed
-  -- A constant: when every line was staged (the real dataset's case), the engine types nothing here.
-  WHERE unstaged_lines > 0
-    AND stg_sales_typed.reject_reason IS NOT NULL
-    AND stg_sales_typed._loaded_at > newest_loaded_at
+WITH rejected_rows AS (
+  SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.line_hash ORDER BY numbered._source_row) AS occurrence
+  FROM (
+    SELECT * FROM `your-gcp-project.ecommerce_staging.stg_sales_typed`
+    -- A constant: when every line was staged (the real dataset's case), the engine types nothing here.
+    WHERE unstaged_lines > 0
+      AND reject_reason IS NOT NULL
+      AND _loaded_at > newest_loaded_at
+  ) AS numbered
 )
 
 SELECT
