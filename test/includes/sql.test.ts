@@ -255,7 +255,7 @@ describe("includes/sql.js", () => {
       });
     });
 
-    describe("rowNumbered and variables", () => {
+    describe("rowNumbered, storageOrder and variables", () => {
       // Lines of two files: (file, line, hash); identical hashes within a file are identical lines.
       const lines = `(SELECT * FROM (VALUES ('f', 7, 'a'), ('f', 2, 'b'), ('f', 3, 'a'), ('g', 1, 'a'), ('f', 5, 'a'), ('f', 9, 'b')) t(file, line, hash))`;
       const numbering = { partitionBy: "hash", orderBy: "line", rowKey: ["file", "line"], alias: "n" } as const;
@@ -298,6 +298,13 @@ describe("includes/sql.js", () => {
             COUNT(*) FILTER (WHERE text_9 <> md5(CAST(line + 9 AS VARCHAR))) AS mismatched
           FROM (${duck.rowNumbered("many_lines", numbering)})`);
         assert.deepEqual(check, { rows: "300000", lines: "300000", misnumbered: "0", mismatched: "0" });
+      });
+
+      it("orders a build's rows on DuckDB and leaves BigQuery's build alone", async () => {
+        assert.equal(bq.storageOrder(["a", "b"]), "");
+        const rows = await db.rows(`SELECT * FROM (VALUES (2, 'x'), (1, 'z'), (1, 'y')) t(a, b) ${duck.storageOrder(["a", "b"])}`);
+        assert.deepEqual(rows, [{ a: 1, b: "y" }, { a: 1, b: "z" }, { a: 2, b: "x" }]);
+        assert.throws(() => duck.storageOrder([]), /at least one column/);
       });
 
       it("refuses a numbering without a row key", () => {

@@ -40,12 +40,13 @@ describe("a toy third dialect built on includes/sql.js's base", () => {
     assert.equal(toy.variable("newest"), "newest");
     const numbering = { partitionBy: "line_hash", orderBy: "_source_row", rowKey: ["_source_file", "_source_row"], alias: "occurrence" };
     assert.equal(toy.rowNumbered("lines", numbering), base.rowNumbered("lines", numbering));
+    assert.equal(toy.storageOrder(["_loaded_at"]), "");
   });
 
   it("has exactly the base's helpers, no more and no fewer", () => {
     const helperNames = (helpers: object) => Object.keys(helpers).filter((name) => name !== "dialect" && name !== "types").sort();
     assert.deepEqual(helperNames(toy), helperNames(base));
-    assert.equal(helperNames(base).length, 21);
+    assert.equal(helperNames(base).length, 22);
   });
 
   it("makes the base helpers built on an override use it: surrogateKey hashes with the toy md5Hex and casts to TEXT", () => {
