@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { BigQuery, type Job, type JobLoadMetadata, type JobMetadata, type Table } from "@google-cloud/bigquery";
+import type { BigQuery, Job, JobLoadMetadata, JobMetadata, Table } from "@google-cloud/bigquery";
 import type { Storage } from "@google-cloud/storage";
-import { PassThroughClient } from "google-auth-library";
 import type { ProjectConfig } from "../config";
 import { LoadError } from "../errors";
 import { mapHeader } from "../loader/csv-header";
@@ -38,6 +37,14 @@ const JOB_PREFIX = "ecom_";
 const LOAD_ENCODING: Record<SourceEncoding, string> = { "utf-8": "UTF-8", "latin-1": "ISO-8859-1" };
 
 /**
+ * Google's BigQuery client, loaded when a client is made, not at every command's start (Google's
+ * client libraries take a noticeable part of a second to load, and local runs never need them).
+ */
+function bigQueryLibrary(): typeof import("@google-cloud/bigquery") {
+  return require("@google-cloud/bigquery");
+}
+
+/**
  * A BigQuery client for the project, its jobs in the configured location. With an apiEndpoint (a
  * local stand-in) it sends no credentials: unlike Storage, the BigQuery client authenticates even
  * against a custom endpoint, so it is given google-auth-library's PassThroughClient, which adds no
@@ -46,9 +53,10 @@ const LOAD_ENCODING: Record<SourceEncoding, string> = { "utf-8": "UTF-8", "latin
 export function createBigQuery(config: ProjectConfig): BigQuery {
   const projectId = config.projectId || undefined;
   if (config.apiEndpoint) {
-    return new BigQuery({ projectId, location: config.location, apiEndpoint: config.apiEndpoint, authClient: new PassThroughClient() });
+    const { PassThroughClient } = require("google-auth-library") as typeof import("google-auth-library");
+    return new (bigQueryLibrary().BigQuery)({ projectId, location: config.location, apiEndpoint: config.apiEndpoint, authClient: new PassThroughClient() });
   }
-  return new BigQuery({ projectId, location: config.location });
+  return new (bigQueryLibrary().BigQuery)({ projectId, location: config.location });
 }
 
 /** What a head read tells about an object before anything runs in BigQuery. */

@@ -1,4 +1,4 @@
-import { GoogleAuth } from "google-auth-library";
+import type * as GoogleAuthLibrary from "google-auth-library";
 import { CloudError } from "../errors";
 import { apiErrorCode, describeApiError } from "./gcs";
 
@@ -84,6 +84,8 @@ export async function requireCredentials(config: { apiEndpoint?: string }): Prom
   if (config.apiEndpoint) return;
   const restore = quietMetadataProbe();
   try {
+    // Loaded here, not at every command's start.
+    const { GoogleAuth } = require("google-auth-library") as typeof GoogleAuthLibrary;
     await new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] }).getAccessToken();
   } catch (error) {
     throw cloudFailure(error, "Cannot sign in to Google Cloud", { outcome: "Nothing was sent." });

@@ -1,5 +1,4 @@
-import { protos, v1 } from "@google-cloud/dataform";
-import { PassThroughClient } from "google-auth-library";
+import type { protos, v1 } from "@google-cloud/dataform";
 import type { Output } from "../output";
 import { requireCloudSettings, type ProjectConfig } from "../config";
 import { CloudError, UsageError } from "../errors";
@@ -174,9 +173,12 @@ export function dataformRegionFor(location: string): string {
  * header and never asks Google for a token.
  */
 export function createDataformClient(config: { apiEndpoint?: string }): v1.DataformClient {
-  if (!config.apiEndpoint) return new v1.DataformClient({ fallback: true });
+  // Loaded here, not at every command's start: the Dataform client and google-gax take some 120 ms to load.
+  const { DataformClient } = (require("@google-cloud/dataform") as typeof import("@google-cloud/dataform")).v1;
+  if (!config.apiEndpoint) return new DataformClient({ fallback: true });
   const endpoint = parseEndpoint(config.apiEndpoint);
-  return new v1.DataformClient({
+  const { PassThroughClient } = require("google-auth-library") as typeof import("google-auth-library");
+  return new DataformClient({
     fallback: true,
     apiEndpoint: endpoint.host,
     port: endpoint.port,

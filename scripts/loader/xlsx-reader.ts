@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
 import { LoadError } from "../errors";
 import { cleanCsvHeader, cleanCsvLine } from "./clean-csv";
 import { mapHeaderFields } from "./csv-header";
@@ -27,6 +27,14 @@ export interface WorkbookExtract {
   skipped: { sheet: string; reason: string }[];
 }
 
+/**
+ * exceljs, loaded on the first workbook: it takes some 150 ms to load, which every command would
+ * otherwise pay at its start, CSV loads included.
+ */
+function excelJs(): typeof ExcelJS {
+  return require("exceljs");
+}
+
 /** Lines buffered before a write to the clean file. */
 const WRITE_BATCH = 10_000;
 
@@ -37,7 +45,7 @@ const WRITE_BATCH = 10_000;
  * `label` names the workbook in messages.
  */
 export async function extractWorkbook(file: string, label: string, directory: string): Promise<WorkbookExtract> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const reader = new (excelJs().stream.xlsx.WorkbookReader)(file, {
     worksheets: "emit",
     sharedStrings: "cache",
     // Styles say which numbers are dates.
