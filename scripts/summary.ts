@@ -23,9 +23,10 @@ export interface WarehouseSummary {
  */
 export async function collectSummary(warehouse: Warehouse, graph: CompiledGraph): Promise<WarehouseSummary> {
   const tables: TableCount[] = [];
+  const existing = await warehouse.relations();
   const count = async (target: Target, kind: "source" | "table" | "view"): Promise<TableCount> => {
     const name = targetName(target);
-    if (!(await warehouse.tableExists(target.schema, target.name))) return { name, kind: "missing" };
+    if (!existing.has(target.schema, target.name)) return { name, kind: "missing" };
     if (kind === "view") return { name, kind };
     const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${warehouse.table(target.schema, target.name)}`));
     return { name, kind, rows };
@@ -38,7 +39,7 @@ export async function collectSummary(warehouse: Warehouse, graph: CompiledGraph)
   // The segments as the dashboard shows them, where the graph has that table (another project may not).
   const segmentsTable = (graph.tables ?? []).find((table) => table.target.name === DASHBOARD_TABLES.segments.name)?.target;
   const segments =
-    segmentsTable && (await warehouse.tableExists(segmentsTable.schema, segmentsTable.name))
+    segmentsTable && existing.has(segmentsTable.schema, segmentsTable.name)
       ? await warehouse.query(`SELECT * FROM ${warehouse.table(segmentsTable.schema, segmentsTable.name)} ORDER BY segment_order`)
       : [];
   return { tables, segments };

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { EcomError } from "../errors";
 import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable } from "../dataform/compiled-graph";
 import { quoteIdentifier } from "../warehouse/duckdb";
-import type { Row, Warehouse } from "../warehouse/warehouse";
+import type { RelationSet, Row, Warehouse } from "../warehouse/warehouse";
 import { planActions, type PlannedAction } from "./action-graph";
 import { secondsSince, startTimer } from "../timing";
 
@@ -74,7 +74,10 @@ export const DEFAULT_CONCURRENT_ACTIONS = 2;
 export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
   const started = startTimer();
   const plan = planActions(graph);
-  await checkDeclaredSources(warehouse, graph, plan);
+  // What exists before the run decides, as for `dataform run` (which reads the warehouse's state
+  // first), whether an incremental table is built or appended to; one look at the catalog for all.
+  const existing = await warehouse.relations();
+  checkDeclaredSources(warehouse, graph, plan, existing);
   await createSchemas(warehouse, graph);
   const results = new Map<string, ActionResult>();
   const waiting = byDependentsFirst(plan);
@@ -103,7 +106,7 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
       finish(
         blocker
           ? { name: action.name, kind: kindOf(action), status: "skipped" as const, seconds: 0, skippedBecause: blocker }
-          : await runAction(session, action, options)
+          : await runAction(session, action, options, existing)
       );
     }
   };
@@ -171,8 +174,8 @@ async function openSessions(warehouse: Warehouse, count: number): Promise<Wareho
   return sessions;
 }
 
-async function runAction(warehouse: Warehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
-  if (!options.profileDir) return runActionOnce(warehouse, action, options);
+async function runAction(warehouse: Warehouse, action: PlannedAction, options: RunOptions, existing: RelationSet): Promise<ActionResult> {
+  if (!options.profileDir) return runActionOnce(warehouse, action, options, existing);
   if (!warehouse.startProfiling || !warehouse.stopProfiling) {
     throw new EcomError(`The warehouse ${warehouse.file} cannot write query profiles: run without a profile folder.`);
   }
@@ -180,7 +183,7 @@ async function runAction(warehouse: Warehouse, action: PlannedAction, options: R
   await warehouse.startProfiling(file);
   let result: ActionResult | undefined;
   try {
-    result = await runActionOnce(warehouse, action, options);
+    result = await runActionOnce(warehouse, action, options, existing);
     return result;
   } finally {
     const statements = await warehouse.stopProfiling();
@@ -188,7 +191,7 @@ async function runAction(warehouse: Warehouse, action: PlannedAction, options: R
   }
 }
 
-async function runActionOnce(warehouse: Warehouse, action: PlannedAction, options: RunOptions): Promise<ActionResult> {
+async function runActionOnce(warehouse: Warehouse, action: PlannedAction, options: RunOptions, existing: RelationSet): Promise<ActionResult> {
   const started = startTimer();
   const base = { name: action.name, kind: kindOf(action) };
   try {
@@ -196,7 +199,7 @@ async function runActionOnce(warehouse: Warehouse, action: PlannedAction, option
       const { runnable } = action;
       const result =
         runnable.kind === "table"
-          ? await buildTable(warehouse, runnable.action, options)
+          ? await buildTable(warehouse, runnable.action, options, existing)
           : runnable.kind === "assertion"
             ? await checkAssertion(warehouse, runnable.action, options.sampleRows ?? 5)
             : await runOperations(warehouse, runnable.action);
@@ -225,7 +228,7 @@ export function explainEngineError(message: string): string {
 
 type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;
 
-async function buildTable(warehouse: Warehouse, table: CompiledTable, options: RunOptions): Promise<Outcome> {
+async function buildTable(warehouse: Warehouse, table: CompiledTable, options: RunOptions, existing: RelationSet): Promise<Outcome> {
   const target = warehouse.table(table.target.schema, table.target.name);
   if (table.type === "view") {
     await runAll(warehouse, table.preOps);
@@ -233,7 +236,7 @@ async function buildTable(warehouse: Warehouse, table: CompiledTable, options: R
     await runAll(warehouse, table.postOps);
     return { status: "succeeded" };
   }
-  const exists = await warehouse.tableExists(table.target.schema, table.target.name);
+  const exists = existing.has(table.target.schema, table.target.name);
   const incremental = table.type === "incremental" && exists && !(options.fullRefresh && !table.protected);
   if (incremental) {
     await runAll(warehouse, table.incrementalPreOps ?? table.preOps);
@@ -299,12 +302,12 @@ function isBlankSql(statement: string): boolean {
  * Declarations are tables the graph reads but does not build. A missing one would fail every action
  * downstream with a terse "table does not exist"; say once, before anything runs, what is missing.
  */
-async function checkDeclaredSources(warehouse: Warehouse, graph: CompiledGraph, plan: PlannedAction[]): Promise<void> {
+function checkDeclaredSources(warehouse: Warehouse, graph: CompiledGraph, plan: PlannedAction[], existing: RelationSet): void {
   const needed = new Set(plan.flatMap((action) => (action.runnable.action.dependencyTargets ?? []).map((target) => `${target.schema}.${target.name}`)));
   const missing: string[] = [];
   for (const declaration of graph.declarations ?? []) {
     const { schema, name } = declaration.target;
-    if (needed.has(`${schema}.${name}`) && !(await warehouse.tableExists(schema, name))) missing.push(`${schema}.${name}`);
+    if (needed.has(`${schema}.${name}`) && !existing.has(schema, name)) missing.push(`${schema}.${name}`);
   }
   if (missing.length > 0) {
     throw new EcomError(

@@ -40,6 +40,8 @@ export interface Warehouse {
   /** Runs `work` in one transaction: all of it lands, or none of it does. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   tableExists(schema: string, name: string): Promise<boolean>;
+  /** The tables and views the warehouse holds now, in one look at its catalog: for checking many names. */
+  relations(): Promise<RelationSet>;
   close(): void;
 
   /** How far the statement running now has got, in percent, when the engine can tell (load progress). */
@@ -53,4 +55,9 @@ export interface Warehouse {
   startProfiling?(prefix: string): Promise<void>;
   /** Stops profiling and returns the profiles since startProfiling, in statement order. */
   stopProfiling?(): Promise<unknown[]>;
+}
+
+/** Names of tables and views, as read from a warehouse's catalog at one moment. */
+export interface RelationSet {
+  has(schema: string, name: string): boolean;
 }
