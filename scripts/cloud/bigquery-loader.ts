@@ -3,6 +3,7 @@ import type { BigQuery, Job, JobLoadMetadata, JobMetadata, Table } from "@google
 import type { Storage } from "@google-cloud/storage";
 import type { ProjectConfig } from "../config";
 import { LoadError } from "../errors";
+import { authLibrary, bigQueryLibrary } from "./google-libraries";
 import { mapHeader } from "../loader/csv-header";
 import { detectSampleEncoding, firstLine, type SourceEncoding } from "../loader/file-probe";
 import retail = require("../../includes/retail");
@@ -37,14 +38,6 @@ const JOB_PREFIX = "ecom_";
 const LOAD_ENCODING: Record<SourceEncoding, string> = { "utf-8": "UTF-8", "latin-1": "ISO-8859-1" };
 
 /**
- * Google's BigQuery client, loaded when a client is made, not at every command's start (Google's
- * client libraries take a noticeable part of a second to load, and local runs never need them).
- */
-function bigQueryLibrary(): typeof import("@google-cloud/bigquery") {
-  return require("@google-cloud/bigquery");
-}
-
-/**
  * A BigQuery client for the project, its jobs in the configured location. With an apiEndpoint (a
  * local stand-in) it sends no credentials: unlike Storage, the BigQuery client authenticates even
  * against a custom endpoint, so it is given google-auth-library's PassThroughClient, which adds no
@@ -53,8 +46,7 @@ function bigQueryLibrary(): typeof import("@google-cloud/bigquery") {
 export function createBigQuery(config: ProjectConfig): BigQuery {
   const projectId = config.projectId || undefined;
   if (config.apiEndpoint) {
-    const { PassThroughClient } = require("google-auth-library") as typeof import("google-auth-library");
-    return new (bigQueryLibrary().BigQuery)({ projectId, location: config.location, apiEndpoint: config.apiEndpoint, authClient: new PassThroughClient() });
+    return new (bigQueryLibrary().BigQuery)({ projectId, location: config.location, apiEndpoint: config.apiEndpoint, authClient: new (authLibrary().PassThroughClient)() });
   }
   return new (bigQueryLibrary().BigQuery)({ projectId, location: config.location });
 }

@@ -1,6 +1,6 @@
-import type * as GoogleAuthLibrary from "google-auth-library";
 import { CloudError } from "../errors";
 import { apiErrorCode, describeApiError } from "./gcs";
+import { authLibrary } from "./google-libraries";
 
 /**
  * One line for every way a Google Cloud call fails, saying what to do: no credentials, credentials
@@ -84,8 +84,7 @@ export async function requireCredentials(config: { apiEndpoint?: string }): Prom
   if (config.apiEndpoint) return;
   const restore = quietMetadataProbe();
   try {
-    // Loaded here, not at every command's start.
-    const { GoogleAuth } = require("google-auth-library") as typeof GoogleAuthLibrary;
+    const { GoogleAuth } = authLibrary();
     await new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] }).getAccessToken();
   } catch (error) {
     throw cloudFailure(error, "Cannot sign in to Google Cloud", { outcome: "Nothing was sent." });

@@ -8,6 +8,7 @@ import type { File, Storage } from "@google-cloud/storage";
 import { isGzip } from "../loader/file-probe";
 import { LoadError, UsageError } from "../errors";
 import { globMatcher, isGlob, literalPrefix } from "../glob";
+import { storageLibrary } from "./google-libraries";
 
 /** One object version in Cloud Storage, as listed: what the loaders need to read it and to record it. */
 export interface GcsObject {
@@ -53,14 +54,6 @@ export function parseGcsUri(uri: string): { bucket: string; pattern: string } {
     );
   }
   return { bucket, pattern };
-}
-
-/**
- * Google's Cloud Storage client, loaded when a client is made: it takes some 60 ms to load, which
- * every command would otherwise pay at its start, local loads included.
- */
-function storageLibrary(): typeof import("@google-cloud/storage") {
-  return require("@google-cloud/storage");
 }
 
 /**

@@ -2,6 +2,7 @@ import type { protos, v1 } from "@google-cloud/dataform";
 import type { Output } from "../output";
 import { requireCloudSettings, type ProjectConfig } from "../config";
 import { CloudError, UsageError } from "../errors";
+import { authLibrary, dataformLibrary } from "./google-libraries";
 import { cloudFailure, isNotFound, requireCredentials } from "./cloud-errors";
 import { bigQueryVars } from "./dataform-run";
 
@@ -173,11 +174,10 @@ export function dataformRegionFor(location: string): string {
  * header and never asks Google for a token.
  */
 export function createDataformClient(config: { apiEndpoint?: string }): v1.DataformClient {
-  // Loaded here, not at every command's start: the Dataform client and google-gax take some 120 ms to load.
-  const { DataformClient } = (require("@google-cloud/dataform") as typeof import("@google-cloud/dataform")).v1;
+  const { DataformClient } = dataformLibrary().v1;
   if (!config.apiEndpoint) return new DataformClient({ fallback: true });
   const endpoint = parseEndpoint(config.apiEndpoint);
-  const { PassThroughClient } = require("google-auth-library") as typeof import("google-auth-library");
+  const { PassThroughClient } = authLibrary();
   return new DataformClient({
     fallback: true,
     apiEndpoint: endpoint.host,
