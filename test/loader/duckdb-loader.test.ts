@@ -332,6 +332,23 @@ describe("DuckDB loader", function () {
         });
         const lastDescription = async (sourceFile: string) =>
           (await warehouse.query(`SELECT description FROM ecommerce_raw.raw_sales WHERE _source_file = ? ORDER BY _source_row DESC LIMIT 1`, [sourceFile]))[0]?.description;
+        /** Runs `work`, recording what the connection was asked (run and query), in order. */
+        const recordingStatements = async (work: () => Promise<void>): Promise<string[]> => {
+          const asked: string[] = [];
+          const run = warehouse.run.bind(warehouse);
+          const query = warehouse.query.bind(warehouse);
+          warehouse.run = (sql, params) => (asked.push(sql), run(sql, params));
+          warehouse.query = (sql, params) => (asked.push(sql), query(sql, params));
+          try {
+            await work();
+          } finally {
+            warehouse.run = run;
+            warehouse.query = query;
+          }
+          return asked;
+        };
+        /** The encodings of the landings among recorded statements, in order. */
+        const landingEncodings = (asked: string[]) => asked.filter((sql) => sql.startsWith("CREATE TEMP TABLE")).map((sql) => /encoding = '([^']+)'/.exec(sql)?.[1]);
 
         it("lands an ISO-8859-1 £ past the first 64 KiB as £, plain or gzip", async () => {
           assert.ok(head.length > 8 * 1024 * 1024 && zlib.gzipSync(head).length > 1024 * 1024);
@@ -350,40 +367,25 @@ describe("DuckDB loader", function () {
           const sampleHead = Buffer.from(`${CLASSIC_HEADER}\n${asciiLines.slice(0, 2000).join("\n")}\n`, "latin1");
           assert.ok(sampleHead.length > 64 * 1024 && sampleHead.length < 1024 * 1024);
           const bytes = Buffer.concat([sampleHead, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0xa3]), Buffer.from("30 GIFT VOUCHER,1,12/1/2010 9:00,25.5,,United Kingdom\n", "latin1")]);
-          const asked: string[] = [];
-          const run = warehouse.run.bind(warehouse);
-          warehouse.run = (sql, params) => (asked.push(sql), run(sql, params));
-          try {
+          const asked = await recordingStatements(async () => {
             const result = await loadLocalFile(warehouse, write("sampled-pound.csv", bytes));
             assert.equal(result.encoding, "latin-1");
             assert.equal(result.rows, 2001);
             assert.equal(await lastDescription("sampled-pound.csv"), "£30 GIFT VOUCHER");
-          } finally {
-            warehouse.run = run;
-          }
-          const landings = asked.filter((sql) => sql.startsWith("CREATE TEMP TABLE")).map((sql) => /encoding = '([^']+)'/.exec(sql)?.[1]);
-          assert.deepEqual(landings, ["latin-1"]);
+          });
+          assert.deepEqual(landingEncodings(asked), ["latin-1"]);
         });
 
         it("reads the file again as ISO-8859-1 as soon as DuckDB meets the £, before the probe's verdict, and keeps that landing", async () => {
           const bytes = Buffer.concat([head, Buffer.from("541200,GIFT_0001_10,", "latin1"), Buffer.from([0xa3]), Buffer.from("20 GIFT VOUCHER,1,12/1/2010 9:00,17,,United Kingdom\n", "latin1")]);
           const file = write("early-retry.csv", bytes);
           // What the connection was asked, in order: the landings, and the ledger read that follows the probe.
-          const asked: string[] = [];
-          const run = warehouse.run.bind(warehouse);
-          const query = warehouse.query.bind(warehouse);
-          warehouse.run = (sql, params) => (asked.push(sql), run(sql, params));
-          warehouse.query = (sql, params) => (asked.push(sql), query(sql, params));
-          try {
+          const asked = await recordingStatements(async () => {
             const result = await loadLocalFile(warehouse, file);
             assert.equal(result.encoding, "latin-1");
             assert.equal(await lastDescription("early-retry.csv"), "£20 GIFT VOUCHER");
-          } finally {
-            warehouse.run = run;
-            warehouse.query = query;
-          }
-          const landings = asked.filter((sql) => sql.startsWith("CREATE TEMP TABLE")).map((sql) => /encoding = '([^']+)'/.exec(sql)?.[1]);
-          assert.deepEqual(landings, ["utf-8", "latin-1"]);
+          });
+          assert.deepEqual(landingEncodings(asked), ["utf-8", "latin-1"]);
           const secondLanding = asked.findIndex((sql) => sql.startsWith("CREATE TEMP TABLE") && sql.includes("encoding = 'latin-1'"));
           const versionCheck = asked.findIndex((sql) => sql.includes("SELECT source_file, load_id, checksum"));
           assert.ok(versionCheck > secondLanding, "the ISO-8859-1 landing starts before the probe's verdict is acted on");
