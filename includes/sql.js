@@ -288,7 +288,11 @@ class DuckDbDialect extends GoogleSqlDialect {
    * columns go through the window, and the numbers are joined back onto the rows: stg_sales builds
    * in 1.0 s instead of 1.05 s on the real dataset, in 20.3 s instead of 23.6 s on it 18 times over.
    * The relation is read twice (not a CTE: DuckDB would materialise a CTE read twice), the window's
-   * read only for the few columns it needs. Every row needs its key: one with a NULL in it would not
+   * read only for the few columns it needs. The rows joined back take the partition value from the
+   * window's read too (in its place among the columns), so their read leaves it out, and what it is
+   * computed from: stg_sales hashes each line once, not twice (0.98 -> 0.92 s on the real dataset;
+   * on it 18 times over the join's bigger build side costs as much again, 20.2 -> 20.9 s).
+   * Every row needs its key: one with a NULL in it would not
    * join (the local loader numbers every line; raw_rows_reconcile would fail on a lost one).
    * @override
    * @param {string} relation
@@ -297,10 +301,10 @@ class DuckDbDialect extends GoogleSqlDialect {
   rowNumbered(relation, { partitionBy, orderBy, rowKey, alias }) {
     requireSome(rowKey, "rowNumbered needs the columns of a row key");
     const on = rowKey.map((column) => `numbered.${column} = numbers.${column}`).join(" AND ");
-    return `SELECT numbered.*, numbers.${alias}
+    return `SELECT numbered.* REPLACE (numbers.${partitionBy} AS ${partitionBy}), numbers.${alias}
   FROM ${relation} AS numbered
   INNER JOIN (
-    SELECT ${rowKey.join(", ")}, ROW_NUMBER() OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy}) AS ${alias}
+    SELECT ${rowKey.join(", ")}, ${partitionBy}, ROW_NUMBER() OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy}) AS ${alias}
     FROM ${relation} AS numbering
   ) AS numbers
     ON ${on}`;
