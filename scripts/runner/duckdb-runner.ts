@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EcomError } from "../errors";
+import { countFromEnv } from "../env-count";
 import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable } from "../dataform/compiled-graph";
 import { quoteIdentifier } from "../warehouse/duckdb";
 import type { RelationSet, Row, Warehouse } from "../warehouse/warehouse";
@@ -159,12 +160,7 @@ function concurrentActions(warehouse: Warehouse, options: RunOptions): number {
 
 /** ECOM_CONCURRENT_ACTIONS, or the default. */
 export function concurrentActionsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.ECOM_CONCURRENT_ACTIONS;
-  if (value === undefined || value.trim() === "") return DEFAULT_CONCURRENT_ACTIONS;
-  if (!/^[1-9][0-9]*$/.test(value.trim())) {
-    throw new EcomError(`ECOM_CONCURRENT_ACTIONS=${JSON.stringify(value)}: expected a whole number of actions, 1 or more (1 runs one action at a time).`);
-  }
-  return Number(value.trim());
+  return countFromEnv(env, "ECOM_CONCURRENT_ACTIONS", "actions", "(1 runs one action at a time)") ?? DEFAULT_CONCURRENT_ACTIONS;
 }
 
 /** The extra connections a run with `count` workers needs (the warehouse's own is the first). */

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { EcomError } from "../errors";
+import { countFromEnv } from "../env-count";
 import type { JsonValue, RelationSet, Row, SqlParam, Warehouse } from "./warehouse";
 
 // Callers that open DuckDB read rows too; the type is the interface's.
@@ -53,10 +54,7 @@ export const STORAGE_VERSION = "v1.3.0";
  */
 export function engineSettings(file: string, env: NodeJS.ProcessEnv = process.env, totalMemoryBytes = os.totalmem()): EngineSettings {
   const defaultMiB = Math.min(Math.floor(totalMemoryBytes / 4 / 2 ** 20), DEFAULT_MEMORY_CAP_MIB);
-  const threads = env.ECOM_DUCKDB_THREADS;
-  if (threads !== undefined && !/^[1-9][0-9]*$/.test(threads)) {
-    throw new EcomError(`ECOM_DUCKDB_THREADS=${JSON.stringify(threads)}: expected a whole number of threads, 1 or more.`);
-  }
+  const threads = countFromEnv(env, "ECOM_DUCKDB_THREADS", "threads");
   const memoryLimit = env.ECOM_DUCKDB_MEMORY_LIMIT?.trim() || `${defaultMiB}MiB`;
   if (!/^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B)$/i.test(memoryLimit)) {
     throw new EcomError(`ECOM_DUCKDB_MEMORY_LIMIT=${JSON.stringify(memoryLimit)}: expected a size such as 4GB, 6GiB or 512MiB.`);
@@ -64,7 +62,7 @@ export function engineSettings(file: string, env: NodeJS.ProcessEnv = process.en
   // DuckDB names its spill files the same in every database, so no two share a folder.
   const ownFolder = () => path.join(os.tmpdir(), `ecom-duckdb-spill-${process.pid}-${(inMemoryDatabases += 1)}`);
   const tempDirectory = env.ECOM_DUCKDB_TEMP_DIR?.trim() || (file === ":memory:" ? ownFolder() : `${path.resolve(file)}.tmp`);
-  return { memoryLimit, tempDirectory, ...(threads !== undefined ? { threads: Number(threads) } : {}) };
+  return { memoryLimit, tempDirectory, ...(threads !== undefined ? { threads } : {}) };
 }
 
 /**

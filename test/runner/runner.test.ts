@@ -221,6 +221,8 @@ describe("running a graph on DuckDB", function () {
       assert.equal(concurrentActionsFromEnv({ ECOM_CONCURRENT_ACTIONS: "1" }), 1);
       assert.equal(concurrentActionsFromEnv({}), 2);
       assert.throws(() => concurrentActionsFromEnv({ ECOM_CONCURRENT_ACTIONS: "two" }), /ECOM_CONCURRENT_ACTIONS="two": expected a whole number of actions, 1 or more/);
+      assert.equal(concurrentActionsFromEnv({ ECOM_CONCURRENT_ACTIONS: " 3 " }), 3);
+      assert.equal(concurrentActionsFromEnv({ ECOM_CONCURRENT_ACTIONS: " " }), 2);
     });
   });
 });
@@ -333,6 +335,10 @@ describe("profiling a run and the engine's settings", function () {
     });
     assert.throws(() => engineSettings("w.duckdb", { ECOM_DUCKDB_MEMORY_LIMIT: "lots" }), /ECOM_DUCKDB_MEMORY_LIMIT="lots": expected a size such as 4GB, 6GiB or 512MiB\./);
     assert.throws(() => engineSettings("w.duckdb", { ECOM_DUCKDB_THREADS: "0" }), /ECOM_DUCKDB_THREADS="0": expected a whole number of threads, 1 or more\./);
+    // Blank means unset and blanks around the digits do not count, as for ECOM_CONCURRENT_ACTIONS.
+    assert.equal(engineSettings("w.duckdb", { ECOM_DUCKDB_THREADS: "" }).threads, undefined);
+    assert.equal(engineSettings("w.duckdb", { ECOM_DUCKDB_THREADS: " 2 " }).threads, 2);
+    assert.throws(() => engineSettings("w.duckdb", { ECOM_DUCKDB_THREADS: "1.5" }), /ECOM_DUCKDB_THREADS="1.5": expected a whole number of threads, 1 or more\./);
     const warehouse = await DuckDbWarehouse.open(":memory:", { memoryLimit: "512MiB", tempDirectory: path.join(os.tmpdir(), "ecom-spill-test"), threads: 1 });
     try {
       assert.deepEqual(await warehouse.query("SELECT current_setting('memory_limit') AS memory, current_setting('threads') AS threads, current_setting('temp_directory') AS spill"), [
