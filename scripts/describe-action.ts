@@ -10,6 +10,10 @@ export function describeAction(result: ActionResult, done: number, total: number
   if (result.kind !== "assertion" && result.rows !== undefined) details.push(`${formatCount(result.rows)} rows`);
   if (result.mode) details.push(result.mode === "incremental" ? "merged" : "rebuilt");
   if (result.skippedBecause) details.push(`because ${result.skippedBecause} did not succeed`);
+  if (result.retriedAlone) {
+    const threads = result.retriedAlone.threads === 1 ? "one thread" : `${result.retriedAlone.threads} threads`;
+    details.push(`second try, alone on ${threads}: the first ran out of memory`);
+  }
   const lines = [
     `${counter} ${status} ${result.kind.padEnd(11)} ${result.name}  ${result.seconds.toFixed(2)}s${details.length ? `  (${details.join(", ")})` : ""}`,
   ];

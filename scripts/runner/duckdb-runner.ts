@@ -24,6 +24,11 @@ export interface ActionResult {
   sample?: Row[];
   /** Why an action was skipped: the failed action it depends on. */
   skippedBecause?: string;
+  /**
+   * Set when the action's first try ran out of memory and this result is of its second, made with
+   * nothing else running, on this many threads (see runGraph).
+   */
+  retriedAlone?: { threads: number };
 }
 
 export interface RunOptions {
@@ -70,7 +75,11 @@ export const DEFAULT_CONCURRENT_ACTIONS = 2;
  * Independent actions run at once, each on a connection of its own (see DEFAULT_CONCURRENT_ACTIONS):
  * an action starts only when everything it depends on has committed, so what each reads is what a
  * one-at-a-time run would give it. The report lists the actions in plan order whatever order they
- * finished in.
+ * finished in. Actions at once share DuckDB's memory, and each of DuckDB's threads needs some of it
+ * (a hash aggregate's partitions, say): an action that runs out of it is run again, once, alone (the
+ * others finish first and nothing new starts meanwhile) and on one thread, which is what DuckDB's
+ * own advice for that error comes to; its first try was rolled back with its transaction. An
+ * action that was alone on one thread already fails as it did.
  */
 export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, options: RunOptions = {}): Promise<RunReport> {
   const started = startTimer();
@@ -96,22 +105,71 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
     const index = waiting.findIndex((action) => action.dependencies.every((dependency) => results.has(dependency)));
     return index === -1 ? undefined : waiting.splice(index, 1)[0];
   };
+  const atOnce = concurrentActions(warehouse, options);
+  // The actions running now (each knows whether another ran beside it at any moment), and, while an
+  // action runs again alone, the end of that.
+  const running = new Set<{ besideOthers: boolean }>();
+  let nobodyRunning = Promise.resolve();
+  let markNobodyRunning: () => void = () => undefined;
+  let alone: Promise<void> | undefined;
+  const runTracked = async (session: Warehouse, action: PlannedAction): Promise<Attempt & { besideOthers: boolean }> => {
+    const self = { besideOthers: running.size > 0 };
+    for (const other of running) other.besideOthers = true;
+    if (running.size === 0) nobodyRunning = new Promise<void>((resolve) => (markNobodyRunning = resolve));
+    running.add(self);
+    try {
+      const attempt = await runAction(session, action, options, existing);
+      return { ...attempt, besideOthers: self.besideOthers };
+    } finally {
+      running.delete(self);
+      if (running.size === 0) markNobodyRunning();
+    }
+  };
+  /** After a try that ran out of memory: the second try, alone and on one thread, unless the first was both already. */
+  const retryAlone = async (session: Warehouse, action: PlannedAction, first: Attempt, engineMessage: string, besideOthers: boolean): Promise<Attempt> => {
+    // The gate closes before anything is awaited, so no worker starts an action in between.
+    while (alone) await alone;
+    let done: () => void = () => undefined;
+    alone = new Promise<void>((resolve) => (done = resolve));
+    try {
+      if (!besideOthers && (await threadsOf(session)) <= 1) {
+        return { ...first, error: `${action.name}: ${explainEngineError(engineMessage, { triedOneThread: true })}` };
+      }
+      while (running.size > 0) await nobodyRunning;
+      const retry = async () => {
+        const { besideOthers: _alone, ...attempt } = await runTracked(session, action);
+        return attempt;
+      };
+      const threads = await threadsOf(session);
+      const withThreads = session.withThreads?.bind(session);
+      const narrowed = threads > 1 && withThreads !== undefined;
+      const attempt = narrowed ? await withThreads(1, retry) : await retry();
+      const oneThread = narrowed || threads === 1;
+      const error = attempt.outOfMemory ? { error: `${action.name}: ${explainEngineError(attempt.outOfMemory, { triedOneThread: oneThread })}` } : {};
+      return { ...attempt, ...error, retriedAlone: { threads: oneThread ? 1 : threads } };
+    } finally {
+      alone = undefined;
+      done();
+    }
+  };
   const work = async (session: Warehouse) => {
     while (waiting.length > 0) {
+      while (alone) await alone;
       const action = takeReady();
       if (action === undefined) {
         await someActionFinished;
         continue;
       }
       const blocker = action.dependencies.find((dependency) => results.get(dependency)?.status !== "succeeded");
-      finish(
-        blocker
-          ? { name: action.name, kind: kindOf(action), status: "skipped" as const, seconds: 0, skippedBecause: blocker }
-          : await runAction(session, action, options, existing)
-      );
+      if (blocker) {
+        finish({ name: action.name, kind: kindOf(action), status: "skipped" as const, seconds: 0, skippedBecause: blocker });
+        continue;
+      }
+      const { besideOthers, ...first } = await runTracked(session, action);
+      const { outOfMemory: _outOfMemory, ...result } = first.outOfMemory ? await retryAlone(session, action, first, first.outOfMemory, besideOthers) : first;
+      finish(result);
     }
   };
-  const atOnce = concurrentActions(warehouse, options);
   const sessions = await openSessions(warehouse, atOnce);
   try {
     // Every worker ends before the connections close, even when one of them threw.
@@ -170,14 +228,22 @@ async function openSessions(warehouse: Warehouse, count: number): Promise<Wareho
   return sessions;
 }
 
-async function runAction(warehouse: Warehouse, action: PlannedAction, options: RunOptions, existing: RelationSet): Promise<ActionResult> {
+/** The engine's thread count, 1 for an engine that cannot tell. */
+async function threadsOf(warehouse: Warehouse): Promise<number> {
+  return (await warehouse.threads?.()) ?? 1;
+}
+
+/** One try of an action: its result, and DuckDB's message when it failed for want of memory. */
+type Attempt = ActionResult & { outOfMemory?: string };
+
+async function runAction(warehouse: Warehouse, action: PlannedAction, options: RunOptions, existing: RelationSet): Promise<Attempt> {
   if (!options.profileDir) return runActionOnce(warehouse, action, options, existing);
   if (!warehouse.startProfiling || !warehouse.stopProfiling) {
     throw new EcomError(`The warehouse ${warehouse.file} cannot write query profiles: run without a profile folder.`);
   }
   const file = path.join(options.profileDir, `${action.name}.json`);
   await warehouse.startProfiling(file);
-  let result: ActionResult | undefined;
+  let result: Attempt | undefined;
   try {
     result = await runActionOnce(warehouse, action, options, existing);
     return result;
@@ -187,7 +253,7 @@ async function runAction(warehouse: Warehouse, action: PlannedAction, options: R
   }
 }
 
-async function runActionOnce(warehouse: Warehouse, action: PlannedAction, options: RunOptions, existing: RelationSet): Promise<ActionResult> {
+async function runActionOnce(warehouse: Warehouse, action: PlannedAction, options: RunOptions, existing: RelationSet): Promise<Attempt> {
   const started = startTimer();
   const base = { name: action.name, kind: kindOf(action) };
   try {
@@ -205,7 +271,8 @@ async function runActionOnce(warehouse: Warehouse, action: PlannedAction, option
     return { ...base, seconds: secondsSince(started), ...outcome };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...base, status: "failed", seconds: secondsSince(started), error: `${action.name}: ${explainEngineError(message)}` };
+    const failed = { ...base, status: "failed" as const, seconds: secondsSince(started), error: `${action.name}: ${explainEngineError(message)}` };
+    return isOutOfMemory(message) ? { ...failed, outOfMemory: message } : failed;
   }
 }
 
@@ -213,13 +280,17 @@ async function runActionOnce(warehouse: Warehouse, action: PlannedAction, option
  * DuckDB's out-of-memory error ends with advice in its own terms (`SET threads=X`, `SET memory_limit`)
  * that a user of `ecom` cannot follow; keep its first line and say what they can do.
  */
-export function explainEngineError(message: string): string {
-  if (!/^Out of Memory Error/.test(message)) return message;
+export function explainEngineError(message: string, { triedOneThread = false } = {}): string {
+  if (!isOutOfMemory(message)) return message;
   const first = message.split("\n")[0]?.trim() ?? message;
-  return (
-    `${first}. DuckDB ran out of the memory it may use and could not spill what was left to disk. ` +
-    "Give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB), or fewer threads with ECOM_DUCKDB_THREADS=1, and run again."
-  );
+  const advice = triedOneThread
+    ? "It ran alone on one thread: give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB) and run again."
+    : "Give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB), or fewer threads with ECOM_DUCKDB_THREADS=1, and run again.";
+  return `${first}. DuckDB ran out of the memory it may use and could not spill what was left to disk. ${advice}`;
+}
+
+function isOutOfMemory(message: string): boolean {
+  return /^Out of Memory Error/.test(message);
 }
 
 type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;

@@ -51,6 +51,13 @@ export interface Warehouse {
    * (the runner's second worker); engines that cannot leave it out and run one action at a time.
    */
   session?(): Promise<Warehouse>;
+  /** How many threads the engine's queries use; engines that cannot tell leave it out. */
+  threads?(): Promise<number>;
+  /**
+   * Runs `work` with the engine's queries on `count` threads, then puts the count back. The setting
+   * is the engine's, not the connection's: use it only while nothing else runs.
+   */
+  withThreads?<T>(count: number, work: () => Promise<T>): Promise<T>;
   /** Starts writing the engine's query profile of every statement (`ecom bench --profile`); engines without one leave it out. */
   startProfiling?(prefix: string): Promise<void>;
   /** Stops profiling and returns the profiles since startProfiling, in statement order. */

@@ -2,8 +2,9 @@ import { strict as assert } from "node:assert";
 import { compileProject } from "../../scripts/dataform/compile";
 import type { CompiledGraph, CompiledTable, Target } from "../../scripts/dataform/compiled-graph";
 import { PROJECT_ROOT } from "../../scripts/paths";
+import { describeAction } from "../../scripts/describe-action";
 import { planActions } from "../../scripts/runner/action-graph";
-import { byDependentsFirst, concurrentActionsFromEnv, explainEngineError, runGraph } from "../../scripts/runner/duckdb-runner";
+import { byDependentsFirst, concurrentActionsFromEnv, explainEngineError, runGraph, type ActionResult } from "../../scripts/runner/duckdb-runner";
 import { toDuckDbSql } from "../../scripts/warehouse/duckdb";
 import { compareRows, runUnitTests } from "../../scripts/runner/unit-tests";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
@@ -210,6 +211,91 @@ describe("running a graph on DuckDB", function () {
       // In plan order, whatever order they finished in.
       assert.deepEqual(report.actions.map((action) => [action.name, action.status]), [["s.a", "succeeded"], ["s.b", "succeeded"], ["s.c", "succeeded"]]);
       assert.deepEqual(await warehouse.query("SELECT total FROM s.c"), [{ total: "3" }]);
+    });
+
+    describe("an action that runs out of memory", () => {
+      // d is independent too: while b runs again alone, it must not start.
+      const withD: CompiledGraph = { tables: [...(graph.tables ?? []), table("d", "SELECT 4 AS x")] };
+      const outOfMemory = () => new Error("Out of Memory Error: could not allocate block of size 256.0 KiB (1.0 GiB/1.0 GiB used)\n\nPossible solutions: SET memory_limit");
+      // DuckDB's thread count is the machine's unless set: two here, whatever the machine.
+      beforeEach(() => warehouse.run("SET threads = 2"));
+      afterEach(() => warehouse.run("RESET threads"));
+
+      /**
+       * b's first try fails for want of memory while a is held in its transaction, and every later
+       * one too when `failAgain`; records each action reaching its commit, with DuckDB's thread count then.
+       */
+      function failB(failAgain = false) {
+        const reached: string[] = [];
+        let bFailed: () => void = () => undefined;
+        const bHasFailed = new Promise<void>((resolve) => (bFailed = resolve));
+        const beforeCommit = async (action: string) => {
+          const entry = reached.push(action) - 1;
+          reached[entry] = `${action} on ${await warehouse.threads()}`;
+          // a commits a while after b's failure, once the runner has had time to take it in (b's
+          // rollback): otherwise a worker freed by a could start d before the runner knows b failed.
+          if (action === "s.a") await bHasFailed.then(() => new Promise((resolve) => setTimeout(resolve, 200)));
+          if (action === "s.b" && (reached.filter((entry) => entry.startsWith("s.b ")).length === 1 || failAgain)) {
+            bFailed();
+            throw outOfMemory();
+          }
+        };
+        return { beforeCommit, reached };
+      }
+
+      it("beside others: runs it again once they have finished, alone on one thread, starting nothing else meanwhile, and says so", async () => {
+        const fault = failB();
+        const report = await runGraph(warehouse, withD, { beforeCommit: fault.beforeCommit });
+        // b failed beside a; a committed; b ran again on one thread with nothing else running; c and d after, on two again.
+        assert.deepEqual([...fault.reached.slice(0, 2)].sort(), ["s.a on 2", "s.b on 2"]);
+        assert.equal(fault.reached[2], "s.b on 1");
+        assert.deepEqual([...fault.reached.slice(3)].sort(), ["s.c on 2", "s.d on 2"]);
+        assert.deepEqual(
+          report.actions.map((action) => [action.name, action.status, action.retriedAlone]),
+          [["s.a", "succeeded", undefined], ["s.b", "succeeded", { threads: 1 }], ["s.c", "succeeded", undefined], ["s.d", "succeeded", undefined]]
+        );
+        assert.deepEqual(await warehouse.query("SELECT total FROM s.c"), [{ total: "3" }]);
+        assert.equal(await warehouse.threads(), 2);
+        const b = report.actions[1] as ActionResult;
+        assert.equal(describeAction(b, 2, 4)[0], `[2/4] ok      table       s.b  ${b.seconds.toFixed(2)}s  (1 rows, second try, alone on one thread: the first ran out of memory)`);
+      });
+
+      it("reports the second failure when the second try runs out of memory too, and puts the thread count back", async () => {
+        const report = await runGraph(warehouse, withD, { beforeCommit: failB(true).beforeCommit });
+        const b = report.actions[1] as ActionResult;
+        assert.deepEqual([b.status, b.retriedAlone], ["failed", { threads: 1 }]);
+        // Fewer threads cannot be the advice any more: it ran on one.
+        assert.equal(
+          b.error,
+          "s.b: Out of Memory Error: could not allocate block of size 256.0 KiB (1.0 GiB/1.0 GiB used). DuckDB ran out of the memory it may use and could not spill what was left to disk. " +
+            "It ran alone on one thread: give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB) and run again."
+        );
+        assert.deepEqual(report.actions.map((action) => [action.name, action.status]), [["s.a", "succeeded"], ["s.b", "failed"], ["s.c", "skipped"], ["s.d", "succeeded"]]);
+        assert.equal(await warehouse.threads(), 2);
+      });
+
+      it("run one at a time, tries it again on one thread, and not at all when it had one thread already", async () => {
+        const attempts = async () => {
+          const reached: string[] = [];
+          const report = await runGraph(warehouse, withD, {
+            concurrentActions: 1,
+            beforeCommit: async (action) => {
+              if (action !== "s.b") return;
+              reached.push(`s.b on ${await warehouse.threads()}`);
+              throw outOfMemory();
+            },
+          });
+          return { reached, b: report.actions[1] as ActionResult };
+        };
+        const twoThreads = await attempts();
+        assert.deepEqual(twoThreads.reached, ["s.b on 2", "s.b on 1"]);
+        assert.deepEqual(twoThreads.b.retriedAlone, { threads: 1 });
+        await warehouse.run("SET threads = 1");
+        const oneThread = await attempts();
+        assert.deepEqual(oneThread.reached, ["s.b on 1"]);
+        assert.deepEqual([oneThread.b.status, oneThread.b.retriedAlone], ["failed", undefined]);
+        assert.match(oneThread.b.error ?? "", /It ran alone on one thread: give it more with ECOM_DUCKDB_MEMORY_LIMIT \(e\.g\. ECOM_DUCKDB_MEMORY_LIMIT=4GiB\) and run again\.$/);
+      });
     });
 
     it("runs one at a time with concurrentActions 1 (and ECOM_CONCURRENT_ACTIONS=1), and refuses a value that is not a count", async () => {
