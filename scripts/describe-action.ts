@@ -12,7 +12,7 @@ export function describeAction(result: ActionResult, done: number, total: number
   if (result.skippedBecause) details.push(`because ${result.skippedBecause} did not succeed`);
   if (result.retriedAlone) {
     const threads = result.retriedAlone.threads === 1 ? "one thread" : `${result.retriedAlone.threads} threads`;
-    details.push(`second try, alone on ${threads}: the first ran out of memory`);
+    details.push(`second try, alone on ${threads}: the first ran out of memory after ${result.retriedAlone.firstTrySeconds.toFixed(2)}s`);
   }
   const lines = [
     `${counter} ${status} ${result.kind.padEnd(11)} ${result.name}  ${result.seconds.toFixed(2)}s${details.length ? `  (${details.join(", ")})` : ""}`,

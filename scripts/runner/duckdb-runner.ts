@@ -25,10 +25,10 @@ export interface ActionResult {
   /** Why an action was skipped: the failed action it depends on. */
   skippedBecause?: string;
   /**
-   * Set when the action's first try ran out of memory and this result is of its second, made with
-   * nothing else running, on this many threads (see runGraph).
+   * Set when the action's first try ran out of memory (after `firstTrySeconds`) and this result is
+   * of its second, made with nothing else running, on `threads` threads (see runGraph).
    */
-  retriedAlone?: { threads: number };
+  retriedAlone?: { threads: number; firstTrySeconds: number };
 }
 
 export interface RunOptions {
@@ -146,7 +146,7 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
       const attempt = narrowed ? await withThreads(1, retry) : await retry();
       const oneThread = narrowed || threads === 1;
       const error = attempt.outOfMemory ? { error: `${action.name}: ${explainEngineError(attempt.outOfMemory, { triedOneThread: oneThread })}` } : {};
-      return { ...attempt, ...error, retriedAlone: { threads: oneThread ? 1 : threads } };
+      return { ...attempt, ...error, retriedAlone: { threads: oneThread ? 1 : threads, firstTrySeconds: first.seconds } };
     } finally {
       alone = undefined;
       done();
