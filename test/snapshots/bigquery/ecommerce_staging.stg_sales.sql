@@ -5,8 +5,8 @@
 
 
 -- Identical lines are all kept or all rejected, so numbering every line and keeping the typed ones
--- afterwards gives the numbers a build of the typed lines alone would. Filtering after the numbering
--- also has the engine test reject_reason on the typed values it already computed, not type each line twice.
+-- afterwards gives the numbers a build of the typed lines alone would. (DuckDB moves the filter down
+-- to the typing and evaluates the typed values there once more: 0.06 s of 0.9 s on the real dataset.)
 WITH numbered_rows AS (
   SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.line_hash ORDER BY numbered._source_row) AS occurrence
   FROM (
@@ -52,8 +52,8 @@ DELETE FROM `your-gcp-project.ecommerce_staging.stg_sales` WHERE _load_id NOT IN
 
 
 -- Identical lines are all kept or all rejected, so numbering every line and keeping the typed ones
--- afterwards gives the numbers a build of the typed lines alone would. Filtering after the numbering
--- also has the engine test reject_reason on the typed values it already computed, not type each line twice.
+-- afterwards gives the numbers a build of the typed lines alone would. (DuckDB moves the filter down
+-- to the typing and evaluates the typed values there once more: 0.06 s of 0.9 s on the real dataset.)
 WITH numbered_rows AS (
   SELECT numbered.*, ROW_NUMBER() OVER (PARTITION BY numbered.line_hash ORDER BY numbered._source_row) AS occurrence
   FROM (
