@@ -132,21 +132,20 @@ export async function runGraph(warehouse: Warehouse, graph: CompiledGraph, optio
     let done: () => void = () => undefined;
     alone = new Promise<void>((resolve) => (done = resolve));
     try {
-      if (!besideOthers && (await threadsOf(session)) <= 1) {
-        return { ...first, error: `${action.name}: ${explainEngineError(engineMessage, { triedOneThread: true })}` };
-      }
+      // Only this gate changes the thread count, so it is what it was at the first try.
+      const threads = await threadsOf(session);
+      if (!besideOthers && threads <= 1) return { ...first, error: outOfMemoryError(action, engineMessage, true) };
       while (running.size > 0) await nobodyRunning;
       const retry = async () => {
         const { besideOthers: _alone, ...attempt } = await runTracked(session, action);
         return attempt;
       };
-      const threads = await threadsOf(session);
       const withThreads = session.withThreads?.bind(session);
       const narrowed = threads > 1 && withThreads !== undefined;
       const attempt = narrowed ? await withThreads(1, retry) : await retry();
-      const oneThread = narrowed || threads === 1;
-      const error = attempt.outOfMemory ? { error: `${action.name}: ${explainEngineError(attempt.outOfMemory, { triedOneThread: oneThread })}` } : {};
-      return { ...attempt, ...error, retriedAlone: { threads: oneThread ? 1 : threads, firstTrySeconds: first.seconds } };
+      const retriedThreads = narrowed ? 1 : threads;
+      const error = attempt.outOfMemory ? { error: outOfMemoryError(action, attempt.outOfMemory, retriedThreads === 1) } : {};
+      return { ...attempt, ...error, retriedAlone: { threads: retriedThreads, firstTrySeconds: first.seconds } };
     } finally {
       alone = undefined;
       done();
@@ -287,6 +286,11 @@ export function explainEngineError(message: string, { triedOneThread = false } =
     ? "It ran alone on one thread: give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB) and run again."
     : "Give it more with ECOM_DUCKDB_MEMORY_LIMIT (e.g. ECOM_DUCKDB_MEMORY_LIMIT=4GiB), or fewer threads with ECOM_DUCKDB_THREADS=1, and run again.";
   return `${first}. DuckDB ran out of the memory it may use and could not spill what was left to disk. ${advice}`;
+}
+
+/** An action's error line for DuckDB's out-of-memory `message`, after it ran alone on one thread or not. */
+function outOfMemoryError(action: PlannedAction, message: string, triedOneThread: boolean): string {
+  return `${action.name}: ${explainEngineError(message, { triedOneThread })}`;
 }
 
 function isOutOfMemory(message: string): boolean {
