@@ -46,4 +46,47 @@ function deleteReplacedLoads(selfTable, sourceTable) {
   return `DELETE FROM ${selfTable} WHERE _load_id NOT IN (SELECT DISTINCT _load_id FROM ${sourceTable})`;
 }
 
-module.exports = { declareWatermark, newerLoads, deleteReplacedLoads };
+/** The variable holding the first date an incremental run of a date-keyed table rebuilds. */
+const REBUILD_FROM = "rebuild_from_date";
+
+/** A date before every invoice: rebuild everything. */
+const EARLIEST_DATE = "DATE '0001-01-01'";
+
+/**
+ * Pre-operation (after `declareWatermark`) setting the first date an incremental run of a summary
+ * keyed by date rebuilds. A summary is not made of lines but counts them, so a new load changes the
+ * rows of the dates it has lines on, and these are rebuilt from all of their lines: the dates from
+ * the earliest of the new lines on (a new month is the month; NULL when no line is new: nothing to
+ * rebuild). When a line the summary counted is gone (a newer version of its file replaced it),
+ * its count of lines no longer adds up to the source's lines up to the watermark, and every date is
+ * rebuilt. Additions always come in newer loads, so equal counts mean nothing counted is gone.
+ * @param {{ selfLines: string, source: string, counted: string, dateColumn: string }} summary
+ *   selfLines: a query of the lines the summary counted (e.g. the SUM of its `lines` column);
+ *   source: the table of lines (a `ref()`); counted: the condition on a source line for being
+ *   counted; dateColumn: the source's date column the summary is keyed by
+ * @param {{ declareVariable: (name: string, typeName: string, query: string) => string, variable: (name: string) => string, types: { date: string } }} [dialectSql] defaults to the compile's dialect
+ */
+function declareRebuildFrom({ selfLines, source, counted, dateColumn }, dialectSql = sql) {
+  const watermark = dialectSql.variable(WATERMARK);
+  return dialectSql.declareVariable(
+    REBUILD_FROM,
+    dialectSql.types.date,
+    `SELECT CASE
+    WHEN (${selfLines}) = (SELECT COUNT(*) FROM ${source} WHERE (${counted}) AND _loaded_at <= ${watermark})
+      THEN (SELECT MIN(${dateColumn}) FROM ${source} WHERE (${counted}) AND _loaded_at > ${watermark})
+    ELSE ${EARLIEST_DATE}
+  END`
+  );
+}
+
+/**
+ * The first date an incremental run rebuilds, as set by `declareRebuildFrom`: compare a date with
+ * it (`invoice_date >= ...`, or month starts on both sides). A constant there, so BigQuery prunes
+ * partitions and DuckDB skips row groups with it.
+ * @param {{ variable: (name: string) => string }} [dialectSql] defaults to the compile's dialect
+ */
+function rebuildFrom(dialectSql = sql) {
+  return dialectSql.variable(REBUILD_FROM);
+}
+
+module.exports = { declareWatermark, newerLoads, deleteReplacedLoads, declareRebuildFrom, rebuildFrom };

@@ -35,7 +35,11 @@ describe("the dashboard's read models", function () {
       const text = fs.readFileSync(path.join(PROJECT_ROOT, test.fileName ?? ""), "utf8");
       return /dataset: \{ schema: [^,]+, name: "([^"]+)" \}/.exec(text)?.[1];
     });
-    const untested = Object.values(DASHBOARD_TABLES).map((table) => table.name).filter((name) => !testedTables.includes(name));
+    // An incremental read model is tested through the view that computes it, `<name>_computed`:
+    // Dataform cannot unit-test an incremental table.
+    const untested = Object.values(DASHBOARD_TABLES)
+      .map((table) => table.name)
+      .filter((name) => !testedTables.includes(name) && !testedTables.includes(`${name}_computed`));
     assert.deepEqual(untested, []);
   });
 

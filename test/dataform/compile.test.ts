@@ -90,6 +90,7 @@ describe("the Dataform project compiles", function () {
     assert.deepEqual(names, [
       "ecommerce_analytics.agg_customer_segments",
       "ecommerce_analytics.agg_daily_sales",
+      "ecommerce_analytics.agg_daily_sales_computed",
       "ecommerce_analytics.customer_rfm",
       "ecommerce_analytics.dashboard_country_monthly_revenue",
       "ecommerce_analytics.dashboard_daily_revenue",
@@ -98,6 +99,7 @@ describe("the Dataform project compiles", function () {
       "ecommerce_analytics.dashboard_rejects_by_reason",
       "ecommerce_analytics.dashboard_rf_grid",
       "ecommerce_analytics.top_n_products_monthly",
+      "ecommerce_analytics.top_n_products_monthly_computed",
       "ecommerce_dwh.dim_customers",
       "ecommerce_dwh.dim_dates",
       "ecommerce_dwh.dim_products",
@@ -153,7 +155,7 @@ describe("the Dataform project compiles", function () {
     }
     assert.deepEqual(misplaced, []);
     const declaring = (bigquery.tables ?? []).filter((table) => (table.incrementalPreOps ?? []).some((sql) => /^\s*DECLARE newest_loaded_at TIMESTAMP/.test(sql)));
-    assert.deepEqual(declaring.map((table) => table.target.name).sort(), ["fact_sales", "stg_sales", "stg_sales_rejected"]);
+    assert.deepEqual(declaring.map((table) => table.target.name).sort(), ["agg_daily_sales", "fact_sales", "stg_sales", "stg_sales_rejected", "top_n_products_monthly"]);
   });
 
   it("with a grain, documented columns, a layer tag and assertions on every table (a view may have a unit test instead)", () => {

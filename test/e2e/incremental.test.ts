@@ -35,7 +35,8 @@ describe("the pipeline run after run on one warehouse", function () {
   };
   const run = (sources: string[], fullRefresh = false) =>
     runPipeline({ sources, db, projectDir: PROJECT_ROOT, vars: {}, fullRefresh, output: silentOutput });
-  const factMode = (result: PipelineResult) => result.run.actions.find((action) => action.name === `${DATASETS.dwh}.fact_sales`)?.mode;
+  const modeOf = (result: PipelineResult, name: string) => result.run.actions.find((action) => action.name === name)?.mode;
+  const factMode = (result: PipelineResult) => modeOf(result, `${DATASETS.dwh}.fact_sales`);
   const failures = (result: PipelineResult) => result.run.actions.filter((action) => action.status !== "succeeded").map((action) => action.name);
   const query = (sql: string): Promise<Row[]> => queryWarehouse(db, sql);
   const factLines = () =>
@@ -81,11 +82,50 @@ describe("the pipeline run after run on one warehouse", function () {
     assert.deepEqual(await query(`SELECT COUNT(*) AS n FROM ${DATASETS.raw}.raw_sales`), [{ n: "4" }]);
   });
 
+  it("rebuilds only the new month of the summaries, and takes the kept months' descriptions from dim_products again", async () => {
+    // Two February lines of 71053 under another description make it the product's most frequent
+    // one, so January's top product (71053, 33.90) must show it although January is not rebuilt.
+    const result = await run([
+      write("2011-02.csv", [
+        "536200,71053,WHITE LANTERN,1,2/1/2011 9:00,3.39,14000,United Kingdom",
+        "536201,71053,WHITE LANTERN,2,2/2/2011 9:00,3.39,14000,United Kingdom",
+      ]),
+    ]);
+    assert.deepEqual(failures(result), []);
+    assert.equal(modeOf(result, `${DATASETS.analytics}.agg_daily_sales`), "incremental");
+    assert.equal(modeOf(result, `${DATASETS.analytics}.top_n_products_monthly`), "incremental");
+    assert.deepEqual(await query(`SELECT CAST(sales_month AS VARCHAR) AS month, rank, stock_code, description, CAST(revenue AS VARCHAR) AS revenue FROM ${DATASETS.analytics}.top_n_products_monthly ORDER BY month, rank`), [
+      { month: "2010-12-01", rank: "1", stock_code: "71053", description: "WHITE LANTERN", revenue: "40.680000000" },
+      { month: "2010-12-01", rank: "2", stock_code: "85123A", description: "WHITE HANGING HEART T-LIGHT HOLDER", revenue: "15.300000000" },
+      { month: "2011-01-01", rank: "1", stock_code: "71053", description: "WHITE LANTERN", revenue: "33.900000000" },
+      { month: "2011-01-01", rank: "2", stock_code: "85123A", description: "WHITE HANGING HEART T-LIGHT HOLDER", revenue: "10.200000000" },
+      { month: "2011-02-01", rank: "1", stock_code: "71053", description: "WHITE LANTERN", revenue: "10.170000000" },
+    ]);
+  });
+
+  it("rebuilds every date of a summary when a replaced version drops lines from before its own", async () => {
+    // December's lines were all on 12/1; this version has one line on 12/3 only. Rebuilding from
+    // its earliest date alone would leave 12/1's row; the counted lines no longer add up instead.
+    const result = await run([write("2010-12.csv", ["536003,22423,REGENCY CAKESTAND 3 TIER,1,12/3/2010 9:00,12.75,12583,France"])]);
+    assert.deepEqual(failures(result), []);
+    assert.equal(result.loads[0]?.status, "replaced");
+    assert.equal(modeOf(result, `${DATASETS.analytics}.agg_daily_sales`), "incremental");
+    assert.deepEqual(await query(`SELECT CAST(sales_date AS VARCHAR) AS day, country, CAST(gross_revenue AS VARCHAR) AS gross, lines FROM ${DATASETS.analytics}.agg_daily_sales ORDER BY day`), [
+      { day: "2010-12-03", country: "France", gross: "12.750000000", lines: "1" },
+      { day: "2011-01-04", country: "France", gross: "10.200000000", lines: "1" },
+      { day: "2011-01-05", country: "United Kingdom", gross: "33.900000000", lines: "1" },
+      { day: "2011-02-01", country: "United Kingdom", gross: "3.390000000", lines: "1" },
+      { day: "2011-02-02", country: "United Kingdom", gross: "6.780000000", lines: "1" },
+    ]);
+  });
+
   it("ends where a full rebuild ends", async () => {
-    const incremental = await query(`SELECT * FROM ${DATASETS.dwh}.fact_sales ORDER BY sales_line_id`);
+    const tables = [`${DATASETS.dwh}.fact_sales`, `${DATASETS.analytics}.agg_daily_sales`, `${DATASETS.analytics}.top_n_products_monthly`];
+    const everything = (table: string) => query(`SELECT * FROM ${table} ORDER BY ALL`);
+    const incremental = await Promise.all(tables.map(everything));
     const result = await run([], true);
     assert.deepEqual(failures(result), []);
     assert.equal(factMode(result), "full");
-    assert.deepEqual(await query(`SELECT * FROM ${DATASETS.dwh}.fact_sales ORDER BY sales_line_id`), incremental);
+    assert.deepEqual(await Promise.all(tables.map(everything)), incremental);
   });
 });

@@ -10,7 +10,7 @@ import { DATASETS } from "../../scripts/config";
 
 const WHOLE_FILE = path.join(SHARED_DATA_DIR, "data.csv.gz");
 
-/** Tables compared whole: every column, every row. */
+/** Tables compared whole: every row, every column but the newest load a summary row counts (lineage). */
 const COMPARED_TABLES = [
   `${DATASETS.dwh}.dim_customers`,
   `${DATASETS.dwh}.dim_products`,
@@ -86,14 +86,14 @@ describe("incremental runs on the real data, one month after another", function 
     await pipeline(oneRun, months, "--full-refresh");
     const factColumns = await columnsOf(oneRun, `${DATASETS.dwh}.fact_sales`, LINEAGE_COLUMNS);
     assert.equal(await differences(incremental, oneRun, `${DATASETS.dwh}.fact_sales`, factColumns), 0);
-    for (const table of COMPARED_TABLES) assert.equal(await differences(incremental, oneRun, table, "*"), 0, table);
+    for (const table of COMPARED_TABLES) assert.equal(await differences(incremental, oneRun, table, await columnsOf(oneRun, table, ["_loaded_at"])), 0, table);
   });
 
   it("ends with the same facts and analytics as one run over the whole file", async () => {
     await pipeline(wholeFile, [WHOLE_FILE]);
     const factColumns = await columnsOf(wholeFile, `${DATASETS.dwh}.fact_sales`, [...LINEAGE_COLUMNS, "sales_line_id"]);
     assert.equal(await differences(incremental, wholeFile, `${DATASETS.dwh}.fact_sales`, factColumns), 0);
-    for (const table of COMPARED_TABLES) assert.equal(await differences(incremental, wholeFile, table, "*"), 0, table);
+    for (const table of COMPARED_TABLES) assert.equal(await differences(incremental, wholeFile, table, await columnsOf(wholeFile, table, ["_loaded_at"])), 0, table);
   });
 
   it("changes nothing when a month is loaded again", async () => {

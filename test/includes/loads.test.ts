@@ -55,4 +55,49 @@ describe("includes/loads.js", () => {
     );
     assert.equal(loads.newerLoads("_loaded_at", bigquery), "_loaded_at > newest_loaded_at");
   });
+
+  describe("the first date a summary rebuilds", () => {
+    // Lines: two of load 1 (one counted, one not), one counted line of load 2 on an earlier date.
+    // The summary counted load 1's one counted line: its watermark is load 1.
+    const setUp = (sourceRows: string, summaryLines: number) =>
+      warehouse.run(`
+        CREATE OR REPLACE TABLE lines AS SELECT * FROM (VALUES ${sourceRows}) AS t(invoice_date, counted, _loaded_at);
+        CREATE OR REPLACE TABLE summary AS SELECT ${summaryLines} AS lines, TIMESTAMP '2026-01-01 10:00:00' AS _loaded_at;`);
+    const rebuildFrom = async () => {
+      await warehouse.run(loads.declareWatermark("summary", duckdb));
+      await warehouse.run(loads.declareRebuildFrom({ selfLines: "SELECT SUM(lines) FROM summary", source: "lines", counted: "counted", dateColumn: "invoice_date" }, duckdb));
+      const [row] = await warehouse.query(`SELECT CAST(${loads.rebuildFrom(duckdb)} AS VARCHAR) AS day`);
+      return row?.day ?? null;
+    };
+    const load1 = "TIMESTAMP '2026-01-01 10:00:00'";
+    const load2 = "TIMESTAMP '2026-01-02 10:00:00'";
+
+    it("is the earliest date of the new loads' counted lines when every line counted is still there", async () => {
+      await setUp(`(DATE '2011-03-05', TRUE, ${load1}), (DATE '2011-01-09', FALSE, ${load1}), (DATE '2011-02-01', TRUE, ${load2}), (DATE '2011-01-02', FALSE, ${load2})`, 1);
+      assert.equal(await rebuildFrom(), "2011-02-01");
+    });
+
+    it("is none when no counted line is new", async () => {
+      await setUp(`(DATE '2011-03-05', TRUE, ${load1}), (DATE '2011-01-02', FALSE, ${load2})`, 1);
+      assert.equal(await rebuildFrom(), null);
+    });
+
+    it("is the first of all dates when a line the summary counted is gone", async () => {
+      await setUp(`(DATE '2011-01-09', FALSE, ${load1}), (DATE '2011-02-01', TRUE, ${load2})`, 1);
+      assert.equal(await rebuildFrom(), "0001-01-01");
+    });
+
+    it("is declared the BigQuery way, after the watermark, and compared by name", () => {
+      const bigquery = sql.forDialect("bigquery");
+      assert.equal(
+        loads.declareRebuildFrom({ selfLines: "SELECT SUM(lines) FROM `p.d.s`", source: "`p.d.f`", counted: "is_sale_line", dateColumn: "invoice_date" }, bigquery),
+        `DECLARE rebuild_from_date DATE DEFAULT (SELECT CASE
+    WHEN (SELECT SUM(lines) FROM \`p.d.s\`) = (SELECT COUNT(*) FROM \`p.d.f\` WHERE (is_sale_line) AND _loaded_at <= newest_loaded_at)
+      THEN (SELECT MIN(invoice_date) FROM \`p.d.f\` WHERE (is_sale_line) AND _loaded_at > newest_loaded_at)
+    ELSE DATE '0001-01-01'
+  END)`
+      );
+      assert.equal(loads.rebuildFrom(bigquery), "rebuild_from_date");
+    });
+  });
 });

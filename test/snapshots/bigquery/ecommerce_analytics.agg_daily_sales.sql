@@ -1,51 +1,29 @@
--- ecommerce_analytics.agg_daily_sales: table
+-- ecommerce_analytics.agg_daily_sales: incremental
 
 -- query
-WITH fact_sales AS (
-  SELECT * FROM `your-gcp-project.ecommerce_dwh.fact_sales`
-),
+-- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
 
-dim_customers AS (
-  SELECT * FROM `your-gcp-project.ecommerce_dwh.dim_customers`
-),
 
-counted_lines AS (
-  SELECT
-    fact_sales.invoice_date AS sales_date,
-    fact_sales.country,
-    fact_sales.invoice_no,
-    fact_sales.quantity,
-    fact_sales.line_amount,
-    fact_sales.is_sale_line,
-    fact_sales.is_cancellation,
-    CASE WHEN NOT dim_customers.is_unknown THEN dim_customers.customer_id END AS known_customer_id
-  FROM fact_sales
-  INNER JOIN dim_customers
-    ON fact_sales.customer_key = dim_customers.customer_key
-  WHERE fact_sales.is_sale_line OR fact_sales.is_cancellation
-),
+SELECT *
+FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales_computed`
 
-daily_totals AS (
-  SELECT
-    counted_lines.sales_date,
-    counted_lines.country,
-    COALESCE(SUM(CASE WHEN counted_lines.is_sale_line THEN counted_lines.line_amount END), CAST(0 AS NUMERIC)) AS gross_revenue,
-    COALESCE(SUM(CASE WHEN counted_lines.is_cancellation THEN counted_lines.line_amount END), CAST(0 AS NUMERIC)) AS cancelled_revenue,
-    COUNT(DISTINCT CASE WHEN counted_lines.is_sale_line THEN counted_lines.invoice_no END) AS orders,
-    COUNT(DISTINCT CASE WHEN counted_lines.is_sale_line THEN counted_lines.known_customer_id END) AS customers,
-    COALESCE(SUM(CASE WHEN counted_lines.is_sale_line THEN counted_lines.quantity END), 0) AS units
-  FROM counted_lines
-  GROUP BY counted_lines.sales_date, counted_lines.country
-)
+-- incremental pre-operation
+DECLARE newest_loaded_at TIMESTAMP DEFAULT (SELECT COALESCE(MAX(_loaded_at), TIMESTAMP '1970-01-01 00:00:00') FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`)
 
-SELECT
-  sales_date,
-  country,
-  gross_revenue,
-  cancelled_revenue,
-  CAST(gross_revenue + cancelled_revenue AS NUMERIC) AS net_revenue,
-  orders,
-  customers,
-  units,
-  CAST(ROUND(SAFE_DIVIDE(gross_revenue, orders), 2) AS NUMERIC) AS avg_order_value
-FROM daily_totals
+-- incremental pre-operation
+DECLARE rebuild_from_date DATE DEFAULT (SELECT CASE
+    WHEN (SELECT COALESCE(SUM(lines), 0) FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`) = (SELECT COUNT(*) FROM `your-gcp-project.ecommerce_dwh.fact_sales` WHERE (is_sale_line OR is_cancellation) AND _loaded_at <= newest_loaded_at)
+      THEN (SELECT MIN(invoice_date) FROM `your-gcp-project.ecommerce_dwh.fact_sales` WHERE (is_sale_line OR is_cancellation) AND _loaded_at > newest_loaded_at)
+    ELSE DATE '0001-01-01'
+  END)
+
+-- incremental pre-operation
+DELETE FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales` WHERE sales_date >= rebuild_from_date
+
+-- incremental query
+-- The watermark first: BigQuery takes a DECLARE only at the head of the action's script.
+
+
+SELECT *
+FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales_computed`
+WHERE sales_date >= rebuild_from_date

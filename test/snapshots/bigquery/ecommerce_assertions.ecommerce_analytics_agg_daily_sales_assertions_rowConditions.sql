@@ -30,6 +30,12 @@ FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`
 WHERE NOT ((orders = 0) = (avg_order_value IS NULL))
 UNION ALL
 SELECT
+  'lines >= 1' AS failing_row_condition,
+  *
+FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`
+WHERE NOT (lines >= 1)
+UNION ALL
+SELECT
   'sales_date IS NOT NULL' AS failing_row_condition,
   *
 FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`
@@ -76,3 +82,15 @@ SELECT
   *
 FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`
 WHERE NOT (units IS NOT NULL)
+UNION ALL
+SELECT
+  'lines IS NOT NULL' AS failing_row_condition,
+  *
+FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`
+WHERE NOT (lines IS NOT NULL)
+UNION ALL
+SELECT
+  '_loaded_at IS NOT NULL' AS failing_row_condition,
+  *
+FROM `your-gcp-project.ecommerce_analytics.agg_daily_sales`
+WHERE NOT (_loaded_at IS NOT NULL)

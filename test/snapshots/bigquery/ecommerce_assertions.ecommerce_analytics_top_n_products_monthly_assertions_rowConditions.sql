@@ -52,3 +52,15 @@ SELECT
   *
 FROM `your-gcp-project.ecommerce_analytics.top_n_products_monthly`
 WHERE NOT (share_of_month_revenue IS NOT NULL)
+UNION ALL
+SELECT
+  'month_lines IS NOT NULL' AS failing_row_condition,
+  *
+FROM `your-gcp-project.ecommerce_analytics.top_n_products_monthly`
+WHERE NOT (month_lines IS NOT NULL)
+UNION ALL
+SELECT
+  '_loaded_at IS NOT NULL' AS failing_row_condition,
+  *
+FROM `your-gcp-project.ecommerce_analytics.top_n_products_monthly`
+WHERE NOT (_loaded_at IS NOT NULL)
