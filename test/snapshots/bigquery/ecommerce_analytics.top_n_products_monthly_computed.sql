@@ -8,7 +8,7 @@ WITH dim_products AS (
 ),
 
 -- Summed by product key first and described after: grouping the sale lines by one key is cheaper
--- than by code and description, and the codes that are not products (postage, fees) drop out after.
+-- than by code and description.
 product_key_months AS (
   SELECT
     DATE_TRUNC(fact_sales.invoice_date, MONTH) AS sales_month,
@@ -22,7 +22,8 @@ product_key_months AS (
   GROUP BY sales_month, fact_sales.product_key
 ),
 
--- Postage and fees stay until the ranking: the month's lines count them, its revenue does not.
+-- Postage and fees stay until the ranking, where they drop out: the month's lines count them (all
+-- of the month's sale lines, as the check that none is gone counts them), its revenue does not.
 stock_code_months AS (
   SELECT
     product_key_months.*,
