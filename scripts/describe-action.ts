@@ -8,7 +8,8 @@ export function describeAction(result: ActionResult, done: number, total: number
   const status = { succeeded: "ok     ", failed: "FAILED ", skipped: "skipped" }[result.status];
   const details: string[] = [];
   if (result.kind !== "assertion" && result.rows !== undefined) details.push(`${formatCount(result.rows)} rows`);
-  if (result.mode) details.push(result.mode === "incremental" ? "merged" : "rebuilt");
+  if (result.rebuiltForColumns) details.push(`rebuilt: the table lacked its model's new column(s) ${result.rebuiltForColumns.join(", ")}`);
+  else if (result.mode) details.push(result.mode === "incremental" ? "merged" : "rebuilt");
   if (result.skippedBecause) details.push(`because ${result.skippedBecause} did not succeed`);
   if (result.retriedAlone) {
     const threads = result.retriedAlone.threads === 1 ? "one thread" : `${result.retriedAlone.threads} threads`;

@@ -19,6 +19,8 @@ export interface ActionResult {
   rows?: number;
   /** For incremental tables: whether this run rebuilt the table or merged into it. */
   mode?: "full" | "incremental";
+  /** An incremental table rebuilt in full without --full-refresh: the model's columns it lacked. */
+  rebuiltForColumns?: string[];
   error?: string;
   /** An assertion's first failing rows. */
   sample?: Row[];
@@ -297,7 +299,7 @@ function isOutOfMemory(message: string): boolean {
   return /^Out of Memory Error/.test(message);
 }
 
-type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error">;
+type Outcome = Pick<ActionResult, "status" | "rows" | "mode" | "sample" | "error" | "rebuiltForColumns">;
 
 async function buildTable(warehouse: Warehouse, table: CompiledTable, options: RunOptions, existing: RelationSet): Promise<Outcome> {
   const target = warehouse.table(table.target.schema, table.target.name);
@@ -308,7 +310,18 @@ async function buildTable(warehouse: Warehouse, table: CompiledTable, options: R
     return { status: "succeeded" };
   }
   const exists = existing.has(table.target.schema, table.target.name);
-  const incremental = table.type === "incremental" && exists && !(options.fullRefresh && !table.protected);
+  let incremental = table.type === "incremental" && exists && !(options.fullRefresh && !table.protected);
+  // A table built by an earlier version of its model lacks the columns added since, which its
+  // incremental statements read or write: build it in full, as --full-refresh would, and say so.
+  const lacking = incremental ? await columnsLacking(warehouse, table) : [];
+  if (lacking.length > 0) {
+    if (table.protected) {
+      throw new Error(
+        `the table lacks column(s) ${lacking.join(", ")} that its model now has, and it is protected, so it is not rebuilt: add them to the table, or drop it to rebuild it in full.`
+      );
+    }
+    incremental = false;
+  }
   if (incremental) {
     await runAll(warehouse, table.incrementalPreOps ?? table.preOps);
     await mergeIncrement(warehouse, table);
@@ -319,7 +332,21 @@ async function buildTable(warehouse: Warehouse, table: CompiledTable, options: R
     await runAll(warehouse, table.postOps);
   }
   const rows = Number(await warehouse.scalar(`SELECT COUNT(*) FROM ${target}`));
-  return { status: "succeeded", rows, ...(table.type === "incremental" ? { mode: incremental ? "incremental" : "full" } : {}) };
+  return {
+    status: "succeeded",
+    rows,
+    ...(table.type === "incremental" ? { mode: incremental ? "incremental" : "full" } : {}),
+    ...(lacking.length > 0 ? { rebuiltForColumns: lacking } : {}),
+  };
+}
+
+/** The columns of an incremental table's model (its full query) that the existing table lacks. */
+async function columnsLacking(warehouse: Warehouse, table: CompiledTable): Promise<string[]> {
+  const target = warehouse.table(table.target.schema, table.target.name);
+  const names = async (relation: string) => (await warehouse.query(`SELECT column_name FROM (DESCRIBE ${relation})`)).map((row) => String(row.column_name));
+  const have = new Set(await names(target));
+  // DESCRIBE of a query plans it and reads no row.
+  return (await names(`(\n${warehouse.fromCompiledSql(table.query)}\n)`)).filter((column) => !have.has(column));
 }
 
 /** MERGE on the unique key (update matched rows, insert new ones); INSERT when there is no key. */

@@ -109,6 +109,37 @@ describe("running a graph on DuckDB", function () {
     assert.equal(refreshed.actions.find((action) => action.name === "s.events_merged")?.mode, "full");
   });
 
+  it("rebuilds in full, and says so, an incremental table that lacks columns its model has gained; refuses to when it is protected", async () => {
+    // As built by an earlier version of the model: no `kind` column yet.
+    await warehouse.run(`CREATE SCHEMA s; CREATE TABLE s.grown AS SELECT 1 AS id; CREATE TABLE s.kept AS SELECT 1 AS id`);
+    const grown = (name: string, extra: Partial<CompiledTable> = {}): CompiledTable => ({
+      type: "incremental",
+      target: target("s", name),
+      query: "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, kind)",
+      // Reads the new column: merging into the old table would fail on it.
+      incrementalPreOps: [`DELETE FROM ${ref("s", name)} WHERE kind = 'b'`],
+      incrementalQuery: "SELECT * FROM (VALUES (2, 'b')) AS t(id, kind)",
+      ...extra,
+    });
+    const report = await runGraph(warehouse, { tables: [grown("grown"), grown("kept", { protected: true })] });
+    const [rebuilt, refused] = report.actions;
+    assert.deepEqual([rebuilt?.status, rebuilt?.mode, rebuilt?.rebuiltForColumns], ["succeeded", "full", ["kind"]]);
+    assert.deepEqual(await warehouse.query("SELECT id, kind FROM s.grown ORDER BY id"), [
+      { id: 1, kind: "a" },
+      { id: 2, kind: "b" },
+    ]);
+    assert.match(describeAction(rebuilt as ActionResult, 1, 2)[0] ?? "", /\(2 rows, rebuilt: the table lacked its model's new column\(s\) kind\)$/);
+    assert.equal(refused?.status, "failed");
+    assert.equal(
+      refused?.error,
+      "s.kept: the table lacks column(s) kind that its model now has, and it is protected, so it is not rebuilt: add them to the table, or drop it to rebuild it in full."
+    );
+    assert.deepEqual(await warehouse.query("SELECT * FROM s.kept"), [{ id: 1 }]);
+    // Once built with the column, the next run merges as usual.
+    const next = await runGraph(warehouse, { tables: [grown("grown")] });
+    assert.deepEqual([next.actions[0]?.mode, next.actions[0]?.rebuiltForColumns], ["incremental", undefined]);
+  });
+
   it("fails an assertion that returns rows, shows them, skips its dependents and runs independent actions", async () => {
     const graph: CompiledGraph = {
       tables: [
