@@ -15,7 +15,8 @@ const DAY_MS = 86_400_000;
 
 /** A ValueProto of `type` as the JSON value DuckDB would give. */
 export function decodeValue(value: Message | undefined, type: TypeProto): JsonValue {
-  if (!value || !value.value) return null;
+  // NULL has no field set. ZetaSQL's answers also name the set field (`value`); encodeValue's do not.
+  if (!value || Object.keys(value).every((key) => key === "value")) return null;
   switch (String(type.typeKind)) {
     case "TYPE_STRING":
       return String(value.stringValue);

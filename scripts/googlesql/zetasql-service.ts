@@ -181,7 +181,7 @@ function connect(packageDir: string, port: number): { methods: Record<string, Me
     "grpc.max_receive_message_length": MESSAGE_LIMIT,
   });
   const methods: Record<string, Method> = {};
-  for (const name of ["analyze", "parse", "evaluateQuery", "getLanguageOptions", "formatSql"]) {
+  for (const name of ["analyze", "parse", "evaluateQuery", "evaluateModify", "getLanguageOptions", "formatSql"]) {
     const fn = client[name];
     if (typeof fn === "function") methods[name] = fn.bind(client) as Method;
   }

@@ -6,8 +6,11 @@ import { executeGraph, GraphExecutionError, type ExecutedTable, type GraphExecut
 import { ZetaSqlService } from "../../scripts/googlesql/zetasql-service";
 import { PROJECT_ROOT } from "../../scripts/paths";
 import { DuckDbWarehouse } from "../../scripts/warehouse/duckdb";
-import { FIXTURE_VARS, HAND_WORKED_CHECKS, readTables, runFixturePipeline, type TableRows } from "../support/hand-worked-fixture";
-import { makeTempDir } from "../support/temp";
+import { FIXTURE_CSV, FIXTURE_FILE_NAME, FIXTURE_VARS, HAND_WORKED_CHECKS, readTables, runFixturePipeline, type TableRows } from "../support/hand-worked-fixture";
+import { makeTempDir, silentOutput } from "../support/temp";
+import { runPipeline } from "../../scripts/pipeline";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import sql = require("../../includes/sql");
 import { DATASETS } from "../../scripts/config";
 
@@ -163,6 +166,106 @@ describe("the BigQuery graph executed on ZetaSQL, on the hand-worked fixture", f
       assert.deepEqual(tableDifferences({ ...built, rows: [...built.rows, first] }, withoutLoadTime(duckdb.get(daily) as DuckDbTable)), [
         `1 row only on BigQuery: {"sales_date":"2011-01-04","country":"France","gross_revenue":"10.200000000","cancelled_revenue":"0.000000000","net_revenue":"10.200000000","orders":"1","customers":"1","units":"4","avg_order_value":"10.200000000","lines":"1"}`,
       ]);
+    });
+  });
+
+  describe("the next runs, by the incremental scripts of BigQuery's compile", () => {
+    const HEADER = FIXTURE_CSV.split("\n")[0] ?? "";
+    // A month of lines of 71053 under a description four of them give it (the fixture gives it
+    // "WHITE METAL LANTERN" three times): January, which keeps its rows, must take it from
+    // dim_products. The last line cannot be typed (stg_sales_rejected's increment).
+    const FEBRUARY = [
+      "536100,71053,WHITE LANTERN,1,2/1/2011 9:00,3.39,14000,United Kingdom",
+      "536101,71053,WHITE LANTERN,2,2/2/2011 9:00,3.39,14000,United Kingdom",
+      "536102,71053,WHITE LANTERN,1,2/2/2011 9:30,3.39,99999,Germany",
+      "536103,71053,WHITE LANTERN,1,2/3/2011 9:00,3.39,12583,France",
+      "536104,22423,REGENCY CAKESTAND 3 TIER,x,2/3/2011 10:00,12.75,12583,France",
+    ];
+    // The fixture again without line 8 (the second of two identical lines): a counted line is gone,
+    // so the summaries rebuild every date, and the file's lines are replaced in stg_sales and fact_sales.
+    const FIXTURE_LINES = FIXTURE_CSV.split("\n").slice(1);
+    const REPLACED = FIXTURE_LINES.filter((_line, index) => index !== 7);
+    const steps = [
+      { title: "a new month", file: "2011-02.csv", lines: FEBRUARY, status: "loaded" },
+      { title: "a changed version of a loaded file", file: FIXTURE_FILE_NAME, lines: REPLACED, status: "replaced" },
+    ];
+    const INCREMENTAL_TABLES = [
+      `${DATASETS.staging}.stg_sales`,
+      `${DATASETS.staging}.stg_sales_rejected`,
+      `${DATASETS.dwh}.fact_sales`,
+      `${DATASETS.analytics}.agg_daily_sales`,
+      `${DATASETS.analytics}.top_n_products_monthly`,
+    ].sort();
+    const runs: { execution: GraphExecution; duckdb: Map<string, DuckDbTable>; duckdbModes: Map<string, string | undefined> }[] = [];
+
+    before(async () => {
+      let previous = execution;
+      for (const step of steps) {
+        const source = path.join(temp.dir, step.file);
+        fs.writeFileSync(source, `${[HEADER, ...step.lines].join("\n")}\n`);
+        const db = path.join(temp.dir, "fixture.duckdb");
+        const result = await runPipeline({ sources: [source], db, projectDir: PROJECT_ROOT, vars: { ...FIXTURE_VARS }, fullRefresh: false, output: silentOutput });
+        assert.ok(result.run.succeeded, `the DuckDB run after ${step.title} failed`);
+        assert.equal(result.loads[0]?.status, step.status);
+        const warehouse = await DuckDbWarehouse.open(db);
+        try {
+          const raw = await readTables(warehouse, LANDING_TABLES);
+          const next = await executeGraph(service as ZetaSqlService, graph, Object.fromEntries(LANDING_TABLES.map((table) => [table, [...raw(table)]])), { previous });
+          const tables = new Map<string, DuckDbTable>();
+          for (const table of next.tables.keys()) tables.set(table, await readDuckDbTable(warehouse, table));
+          const duckdbModes = new Map(result.run.actions.filter((action) => action.mode).map((action) => [action.name, action.mode]));
+          runs.push({ execution: next, duckdb: tables, duckdbModes });
+          previous = next;
+        } finally {
+          warehouse.close();
+        }
+      }
+    });
+
+    steps.forEach((step, index) => {
+      it(`after ${step.title}: runs every incremental table by its incremental script, as DuckDB does`, () => {
+        const run = runs[index];
+        assert.ok(run);
+        const incremental = (modes: Map<string, string | undefined>) => [...modes].filter(([, mode]) => mode === "incremental").map(([name]) => name).sort();
+        assert.deepEqual(incremental(run.execution.incrementalModes), INCREMENTAL_TABLES);
+        assert.deepEqual(incremental(run.duckdbModes), INCREMENTAL_TABLES);
+      });
+
+      it(`after ${step.title}: every assertion returns no rows`, () => {
+        const failing = [...(runs[index]?.execution.assertions ?? [])].filter(([, rows]) => rows.length > 0);
+        assert.equal(runs[index]?.execution.assertions.size, 38);
+        assert.deepEqual(failing, []);
+      });
+
+      it(`after ${step.title}: equals DuckDB's incremental run, every table row for row`, () => {
+        const run = runs[index];
+        assert.ok(run);
+        const differences = Object.fromEntries(
+          BUILT_TABLES.map((table): [string, string[]] => {
+            const built = run.execution.tables.get(table);
+            const local = run.duckdb.get(table);
+            return [table, built && local ? tableDifferences(built, local) : ["not built on both engines"]];
+          }).filter(([, found]) => found.length > 0)
+        );
+        assert.deepEqual(differences, {});
+      });
+    });
+
+    it("the new month's description reaches the kept January row of the top products (both engines)", () => {
+      const january = (rows: readonly JsonRow[]) => rows.filter((row) => row.sales_month === "2011-01-01").map((row) => [row.stock_code, row.description]);
+      const top = `${DATASETS.analytics}.top_n_products_monthly`;
+      assert.deepEqual(january(runs[0]?.execution.tables.get(top)?.rows ?? []), [
+        ["71053", "WHITE LANTERN"],
+        ["85123A", "WHITE HANGING HEART T-LIGHT HOLDER"],
+      ]);
+      assert.deepEqual(january(runs[0]?.duckdb.get(top)?.rows ?? []), january(runs[0]?.execution.tables.get(top)?.rows ?? []));
+    });
+
+    it("the replaced version's dropped line leaves its day with one line fewer", () => {
+      const day = (rows: readonly JsonRow[]) => rows.filter((row) => row.sales_date === "2010-12-03").map((row) => [row.country, row.lines, row.gross_revenue]);
+      const daily = `${DATASETS.analytics}.agg_daily_sales`;
+      assert.deepEqual(day(runs[0]?.execution.tables.get(daily)?.rows ?? []), [["United Kingdom", "2", "25.500000000"]]);
+      assert.deepEqual(day(runs[1]?.execution.tables.get(daily)?.rows ?? []), [["United Kingdom", "1", "12.750000000"]]);
     });
   });
 
