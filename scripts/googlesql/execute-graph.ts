@@ -28,23 +28,6 @@ export interface GraphExecution {
 /** A query of the graph that ZetaSQL's evaluator refused or failed on. */
 export class GraphExecutionError extends EcomError {}
 
-/**
- * Runs a BigQuery compile of a Dataform graph on ZetaSQL's reference evaluator, the way a first
- * `dataform run` (or a `--full-refresh`) builds it: the declared tables hold `landing` (rows by
- * `schema.name`, in DuckDB's JSON shape; a declaration not given is empty), then every enabled
- * action's query runs in dependency order over the rows of the tables before it.
- *
- * A first run evaluates queries only: a table's `query` (also an incremental table's first build)
- * and an assertion's `query`; a next run (`options.previous`) also runs DML (see ExecuteOptions). Operations are skipped: ours reads Cloud Storage through an external table,
- * which no in-memory row set can stand in for, and its SQL is analyzed by `checkGraph`. Of the pre-
- * and post-operations only a `DECLARE name TYPE DEFAULT (query)` runs (as `sql.declareVariable`
- * writes it): its query is evaluated and the value given to the action's query as a constant of that
- * name, as BigQuery's script would; a first build's other pre- and post-operations are not run, so
- * a graph whose tables rely on them to shape their rows cannot be executed this way.
- *
- * Made for fixtures: each query is sent with the rows of every table before it, and ZetaSQL's server
- * takes requests of up to 4 MB (for this project's graph, some 2,000 landed lines at most).
- */
 export interface ExecuteOptions {
   /**
    * The tables of an earlier execution of the graph: the incremental tables it built are then run
@@ -56,6 +39,24 @@ export interface ExecuteOptions {
   previous?: GraphExecution;
 }
 
+/**
+ * Runs a BigQuery compile of a Dataform graph on ZetaSQL's reference evaluator, the way a first
+ * `dataform run` (or a `--full-refresh`) builds it: the declared tables hold `landing` (rows by
+ * `schema.name`, in DuckDB's JSON shape; a declaration not given is empty), then every enabled
+ * action's query runs in dependency order over the rows of the tables before it.
+ *
+ * A first run evaluates queries only: a table's `query` (also an incremental table's first build)
+ * and an assertion's `query`; a next run (`options.previous`) also runs DML (see ExecuteOptions).
+ * Operations are skipped: ours reads Cloud Storage through an external table, which no in-memory
+ * row set can stand in for, and its SQL is analyzed by `checkGraph`. Of a first build's pre- and
+ * post-operations only a `DECLARE name TYPE DEFAULT (query)` runs (as `sql.declareVariable` writes
+ * it): its query is evaluated and the value given to the action's query as a constant of that name,
+ * as BigQuery's script would; the others are not run, so a graph whose tables rely on them to shape
+ * their rows cannot be executed this way.
+ *
+ * Made for fixtures: each query is sent with the rows of every table before it, and ZetaSQL's server
+ * takes requests of up to 4 MB (for this project's graph, some 2,000 landed lines at most).
+ */
 export async function executeGraph(
   service: ZetaSqlService,
   graph: CompiledGraph,
