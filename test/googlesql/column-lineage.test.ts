@@ -1,9 +1,8 @@
 import { strict as assert } from "node:assert";
-import { bigQueryLanguage, type BigQueryLanguage } from "../../scripts/googlesql/bigquery-language";
 import { Catalog } from "../../scripts/googlesql/catalog";
 import { columnLineage, originalSources, type ColumnLineage, type GraphLineage } from "../../scripts/googlesql/column-lineage";
 import { analyzeScript } from "../../scripts/googlesql/script-analyzer";
-import { ZetaSqlService } from "../../scripts/googlesql/zetasql-service";
+import { zetaSqlForTests } from "../support/zetasql";
 
 /*
  * Hand-worked lineage of small queries over two tables:
@@ -15,22 +14,15 @@ const CUSTOMERS = "p.shop.customers";
 
 describe("column lineage from ZetaSQL's resolved statements", function () {
   this.timeout(60_000);
-  let service: ZetaSqlService;
-  let language: BigQueryLanguage;
-
-  before(async () => {
-    service = await ZetaSqlService.start();
-    language = await bigQueryLanguage(service);
-  });
-  after(() => service?.stop());
+  const zetaSql = zetaSqlForTests();
 
   async function lineageOf(sql: string): Promise<Record<string, string>> {
-    const catalog = new Catalog("p", language.builtinFunctionOptions);
+    const catalog = new Catalog("p", zetaSql.language().builtinFunctionOptions);
     const int64 = { typeKind: "TYPE_INT64" };
     const string = { typeKind: "TYPE_STRING" };
     catalog.setTable({ name: ORDERS, columns: [{ name: "order_id", type: int64 }, { name: "customer_id", type: string }, { name: "quantity", type: int64 }, { name: "unit_price", type: { typeKind: "TYPE_NUMERIC" } }] });
     catalog.setTable({ name: CUSTOMERS, columns: [{ name: "customer_id", type: string }, { name: "country", type: string }] });
-    const [statement] = await analyzeScript(service, language, catalog, sql);
+    const [statement] = await analyzeScript(zetaSql.service(), zetaSql.language(), catalog, sql);
     assert.equal(statement?.error, undefined);
     return Object.fromEntries(columnLineage(statement?.resolved ?? {}).map((entry: ColumnLineage) => [entry.column, `${entry.kind}: ${entry.sources.map((source) => `${source.table.replace("p.shop.", "")}.${source.column}`).join(", ")}`]));
   }
