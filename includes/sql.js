@@ -291,9 +291,9 @@ class DuckDbDialect extends GoogleSqlDialect {
    * read only for the few columns it needs. The rows joined back take the partition value from the
    * window's read too (in its place among the columns), so their read leaves it out, and what it is
    * computed from: stg_sales hashes each line once, not twice (0.98 -> 0.92 s on the real dataset;
-   * on it 18 times over the join's bigger build side costs as much again, 20.2 -> 20.9 s).
-   * Every row needs its key: one with a NULL in it would not
-   * join (the local loader numbers every line; raw_rows_reconcile would fail on a lost one).
+   * on it 18 times over the join's bigger build side costs as much again, 20.2 -> 20.9 s). Every
+   * row needs its key: one with a NULL in it would not join (the local loader numbers every line;
+   * raw_rows_reconcile would fail on a lost one).
    * @override
    * @param {string} relation
    * @param {{ partitionBy: string, orderBy: string, rowKey: readonly string[], alias: string }} numbering
@@ -316,12 +316,12 @@ class DuckDbDialect extends GoogleSqlDialect {
    * and 25,525 rows), and a build that keeps raw_sales' order (stg_sales' join of the numbers of
    * identical lines keeps the order of the typed rows) inherits those short batches: DuckDB merges
    * them when the build commits and writes them at the next checkpoint, on one thread. Measured on
-   * those 13 monthly loads: a full rebuild without this sort left 0.82 s to the
-   * checkpoint, 0.02 s once raw_sales was rewritten in full row groups, and 0.02 s with the sort,
-   * which costs about 0.1 s (without the order kept at all, preserve_insertion_order off, 0.42 s).
-   * One load is the other case: on the real dataset x18 in one file stg_sales builds in 15.1 s
-   * without the sort and 22.4 s with it, which then spills; the common case, a load a month, decides.
-   * Sorted by load and line, each load's rows sit together, so a read of the newest loads skips the rest.
+   * those 13 monthly loads: a full rebuild without this sort left 0.82 s to the checkpoint, 0.02 s
+   * once raw_sales was rewritten in full row groups, and 0.02 s with the sort, which costs about
+   * 0.1 s (without the order kept at all, preserve_insertion_order off, 0.42 s). One load is the
+   * other case: on the real dataset x18 in one file stg_sales builds in 15.1 s without the sort and
+   * 22.4 s with it, which then spills; the common case, a load a month, decides. Sorted by load and
+   * line, each load's rows sit together, so a read of the newest loads skips the rest.
    * @override
    * @param {readonly string[]} columns
    */

@@ -1,3 +1,4 @@
+import { withoutLeadingComments } from "../sql-text";
 import type { BigQueryLanguage } from "./bigquery-language";
 import type { Catalog, CatalogColumn } from "./catalog";
 import { decodeValue, encodeValue, type JsonValue } from "./values";
@@ -106,11 +107,6 @@ export async function evaluateModify(
     else throw new Error(`ZetaSQL answered ${target}'s ${String(change.operation)} with no operation it names`);
   }
   return { columns: table.columns, rows: rows.filter((_cells, index) => !removed.has(index)) };
-}
-
-/** A statement from its first keyword on: the comments before it removed (only those: a string may hold `--`). */
-export function withoutLeadingComments(sql: string): string {
-  return sql.replace(/^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*/, "");
 }
 
 /** Rows as JSON objects, in DuckDB's shape (see values.ts). */

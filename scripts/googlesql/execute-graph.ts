@@ -1,10 +1,11 @@
 import { EcomError } from "../errors";
+import { isBlankSql, withoutLeadingComments } from "../sql-text";
 import { targetName, type CompiledGraph, type CompiledTable, type Target } from "../dataform/compiled-graph";
 import { planActions } from "../runner/action-graph";
 import { bigQueryLanguage } from "./bigquery-language";
 import { checkGraph } from "./check-graph";
 import { incrementalStatements, resolveTarget } from "./dataform-bigquery-sql";
-import { evaluateModify, evaluateQuery, fromJsonRows, TableContents, toJsonRows, withoutLeadingComments, type EvaluatedTable, type JsonRow } from "./evaluate";
+import { evaluateModify, evaluateQuery, fromJsonRows, TableContents, toJsonRows, type EvaluatedTable, type JsonRow } from "./evaluate";
 import { bigQueryTypeName } from "./types";
 import { ZetaSqlError, type ZetaSqlService } from "./zetasql-service";
 
@@ -154,10 +155,6 @@ export async function executeGraph(
       throw new GraphExecutionError(`${action}: ZetaSQL could not evaluate its query: ${error.message}`, { cause: error });
     }
   }
-}
-
-function isBlankSql(sql: string): boolean {
-  return withoutLeadingComments(sql).trim() === "";
 }
 
 /** `project.dataset.table`, as the catalog and the table contents name a target. */

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { EcomError } from "../errors";
 import { countFromEnv } from "../env-count";
+import { isBlankSql } from "../sql-text";
 import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable } from "../dataform/compiled-graph";
 import { quoteIdentifier } from "../warehouse/duckdb";
 import type { RelationSet, Row, Warehouse } from "../warehouse/warehouse";
@@ -342,11 +343,14 @@ async function buildTable(warehouse: Warehouse, table: CompiledTable, options: R
 
 /** The columns of an incremental table's model (its full query) that the existing table lacks. */
 async function columnsLacking(warehouse: Warehouse, table: CompiledTable): Promise<string[]> {
-  const target = warehouse.table(table.target.schema, table.target.name);
-  const names = async (relation: string) => (await warehouse.query(`SELECT column_name FROM (DESCRIBE ${relation})`)).map((row) => String(row.column_name));
-  const have = new Set(await names(target));
+  const have = new Set(await columnNames(warehouse, warehouse.table(table.target.schema, table.target.name)));
   // DESCRIBE of a query plans it and reads no row.
-  return (await names(`(\n${warehouse.fromCompiledSql(table.query)}\n)`)).filter((column) => !have.has(column));
+  return (await columnNames(warehouse, `(\n${warehouse.fromCompiledSql(table.query)}\n)`)).filter((column) => !have.has(column));
+}
+
+/** The columns of a table, or of a query in parentheses, in order. */
+async function columnNames(warehouse: Warehouse, relation: string): Promise<string[]> {
+  return (await warehouse.query(`SELECT column_name FROM (DESCRIBE ${relation})`)).map((row) => String(row.column_name));
 }
 
 /** MERGE on the unique key (update matched rows, insert new ones); INSERT when there is no key. */
@@ -358,7 +362,7 @@ async function mergeIncrement(warehouse: Warehouse, table: CompiledTable): Promi
     await warehouse.run(`INSERT INTO ${target} BY NAME (\n${increment}\n)`);
     return;
   }
-  const columns = (await warehouse.query(`SELECT column_name FROM (DESCRIBE ${target})`)).map((row) => String(row.column_name));
+  const columns = await columnNames(warehouse, target);
   const on = uniqueKey.map((key) => `target.${quoteIdentifier(key)} = source.${quoteIdentifier(key)}`).join(" AND ");
   const updates = columns.map((column) => `${quoteIdentifier(column)} = source.${quoteIdentifier(column)}`).join(", ");
   const names = columns.map(quoteIdentifier).join(", ");
@@ -387,13 +391,8 @@ async function runOperations(warehouse: Warehouse, operation: CompiledOperation)
 
 async function runAll(warehouse: Warehouse, statements: string[] | undefined): Promise<void> {
   for (const statement of statements ?? []) {
-    // `${when(incremental(), ...)}` leaves empty (or comment-only) statements in the other context.
     if (!isBlankSql(statement)) await warehouse.run(warehouse.fromCompiledSql(statement));
   }
-}
-
-function isBlankSql(statement: string): boolean {
-  return statement.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "").trim() === "";
 }
 
 /**

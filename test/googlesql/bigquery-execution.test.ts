@@ -68,10 +68,13 @@ describe("the BigQuery graph executed on ZetaSQL, on the hand-worked fixture", f
   let landing: Record<string, JsonRow[]>;
   let execution: GraphExecution;
   let duckdb: Map<string, DuckDbTable>;
+  /** The DuckDB warehouse the fixture was landed and run in; the next runs go on in it. */
+  let fixtureDb: string;
 
   before(async () => {
     service = await ZetaSqlService.start();
     const { db } = await runFixturePipeline(temp.dir);
+    fixtureDb = db;
     const warehouse = await DuckDbWarehouse.open(db);
     try {
       const raw = await readTables(warehouse, LANDING_TABLES);
@@ -203,11 +206,10 @@ describe("the BigQuery graph executed on ZetaSQL, on the hand-worked fixture", f
       for (const step of steps) {
         const source = path.join(temp.dir, step.file);
         fs.writeFileSync(source, `${[HEADER, ...step.lines].join("\n")}\n`);
-        const db = path.join(temp.dir, "fixture.duckdb");
-        const result = await runPipeline({ sources: [source], db, projectDir: PROJECT_ROOT, vars: { ...FIXTURE_VARS }, fullRefresh: false, output: silentOutput });
+        const result = await runPipeline({ sources: [source], db: fixtureDb, projectDir: PROJECT_ROOT, vars: { ...FIXTURE_VARS }, fullRefresh: false, output: silentOutput });
         assert.ok(result.run.succeeded, `the DuckDB run after ${step.title} failed`);
         assert.equal(result.loads[0]?.status, step.status);
-        const warehouse = await DuckDbWarehouse.open(db);
+        const warehouse = await DuckDbWarehouse.open(fixtureDb);
         try {
           const raw = await readTables(warehouse, LANDING_TABLES);
           const next = await executeGraph(service as ZetaSqlService, graph, Object.fromEntries(LANDING_TABLES.map((table) => [table, [...raw(table)]])), { previous });
