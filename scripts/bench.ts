@@ -4,6 +4,7 @@ import type { Output } from "./output";
 import { formatCount } from "./format";
 import { UsageError } from "./errors";
 import { DATASETS } from "./config";
+import { timeContractMinimum, type ContractMinimum } from "./bench-minimum";
 import { compileProject } from "./dataform/compile";
 import { generateSampleCsv } from "./generate/sample-data";
 import { splitByMonth } from "./generate/split-by-month";
@@ -22,6 +23,8 @@ export interface BenchmarkOptions {
   repeat?: number;
   /** Write DuckDB's query profile of each action here, from one more pipeline run after the timed ones. */
   profileDir?: string;
+  /** Also time the contract's least work by hand in each pair (timeContractMinimum). */
+  minimum?: boolean;
   output: Output;
 }
 
@@ -40,6 +43,8 @@ export interface BenchmarkFigures extends PhaseSeconds {
   pipelinePeakRssMiB: number;
   /** The highest resident memory of this whole process (floors and pipelines). */
   peakRssMiB: number;
+  /** With `minimum`: the median of the pairs' minimum / floor ratios, and the median pair's minimum. */
+  minimum?: { ratio: number; ratios: number[]; median: ContractMinimum };
   /** The most expensive actions of the median pair's pipeline, with their share of its total. */
   topActions: { name: string; seconds: number; share: number; rows?: number }[];
 }
@@ -73,12 +78,13 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   // after the first does.
   const coldCompile = await compileProject({ projectDir: PROJECT_ROOT, vars: { dialect: "duckdb" }, useCache: false });
 
-  const pairs: { floor: number; pipeline: TimedPipeline }[] = [];
+  const pairs: { floor: number; pipeline: TimedPipeline; minimum?: ContractMinimum }[] = [];
   for (let run = 1; run <= repeat; run += 1) {
-    output.info(`Pair ${run} of ${repeat}: the floor, then the pipeline ...`);
+    output.info(`Pair ${run} of ${repeat}: the floor, ${options.minimum ? "the contract's minimum, " : ""}then the pipeline ...`);
     const floor = await timeFloor(source, probe.encoding, probe.gzip, options.workDir);
+    const minimum = options.minimum ? await timeContractMinimum(source, probe, options.workDir) : undefined;
     const pipeline = await timePipeline(source, path.join(options.workDir, "bench.duckdb"), true);
-    pairs.push({ floor: floor.seconds, pipeline });
+    pairs.push({ floor: floor.seconds, pipeline, ...(minimum ? { minimum } : {}) });
   }
   const ratios = pairs.map((pair) => pair.pipeline.result.seconds.total / pair.floor);
   const median = [...pairs].sort((a, b) => a.pipeline.result.seconds.total / a.floor - b.pipeline.result.seconds.total / b.floor)[Math.floor((pairs.length - 1) / 2)] as (typeof pairs)[number];
@@ -108,6 +114,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     ratios,
     pipelinePeakRssMiB: Math.max(...pairs.map((pair) => pair.pipeline.peakRssMiB), firstRun.peakRssMiB),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    ...(median.minimum ? { minimum: minimumFigures(pairs, median.minimum) } : {}),
     topActions,
   };
   const line = (label: string, value: string) => output.result(`${label.padEnd(40)} ${value}`);
@@ -125,6 +132,13 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   line("floor (DuckDB read + GROUP BY)", seconds(figures.floor));
   line("ratio pipeline / floor", `${figures.ratio.toFixed(2)}x  (pairs: ${ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(", ")}; floors ${pairs.map((pair) => pair.floor.toFixed(2)).join(", ")} s)`);
   line("ratio load alone / floor", `${(figures.load / figures.floor).toFixed(2)}x`);
+  if (figures.minimum) {
+    const { median: least, ratio, ratios: minimumRatios } = figures.minimum;
+    line("contract's minimum, by hand", `${seconds(least.seconds)}  (${least.steps.map((step) => `${step.step} ${step.seconds.toFixed(2)}`).join(", ")})`);
+    line("", `(${formatCount(least.lines)} lines; ${formatCount(least.sharedKeys)} keys shared by identical lines, which the pipeline numbers)`);
+    line("ratio minimum / floor", `${ratio.toFixed(2)}x  (pairs: ${minimumRatios.map((value) => `${value.toFixed(2)}x`).join(", ")})`);
+    line("ratio pipeline / minimum", `${(total / least.seconds).toFixed(2)}x`);
+  }
   line("first run total (compiles too)", seconds(figures.firstRunTotal));
   line("ratio first run / floor", `${(figures.firstRunTotal / figures.floor).toFixed(2)}x`);
   line("peak memory of a pipeline run (RSS)", `${figures.pipelinePeakRssMiB.toFixed(0)} MiB`);
@@ -136,6 +150,13 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   }
   if (options.profileDir) output.result(`DuckDB's query profile of each action: ${options.profileDir}/<schema.name>.json`);
   return figures;
+}
+
+/** The median of the pairs' minimum / floor ratios, beside every pair's. */
+function minimumFigures(pairs: { floor: number; minimum?: ContractMinimum }[], median: ContractMinimum): NonNullable<BenchmarkFigures["minimum"]> {
+  const ratios = pairs.map((pair) => (pair.minimum?.seconds ?? Number.NaN) / pair.floor);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  return { ratio: sorted[Math.floor((sorted.length - 1) / 2)] as number, ratios, median };
 }
 
 interface TimedPipeline {
@@ -214,7 +235,9 @@ export interface IncrementalBenchmarkOptions {
  * and run, then the last month loaded and run incrementally (timed), then a full rebuild of the same
  * warehouse (timed). The ratio is the figure to watch.
  */
-export async function runIncrementalBenchmark(options: IncrementalBenchmarkOptions): Promise<{ incremental: number; full: number; ratio: number }> {
+export async function runIncrementalBenchmark(
+  options: IncrementalBenchmarkOptions
+): Promise<{ incremental: number; nothingNew: number; full: number; ratio: number }> {
   const { output } = options;
   if (!fs.existsSync(options.source)) throw new UsageError(`--source ${options.source}: no such file.`);
   const months = await splitByMonth(options.source, path.join(options.workDir, "months"));
@@ -232,6 +255,9 @@ export async function runIncrementalBenchmark(options: IncrementalBenchmarkOptio
   output.info(`Loading and running ${months.length - 1} months as the starting point ...`);
   await run(months.slice(0, -1), false);
   const incremental = await run([last], false);
+  // What any run costs this graph before it has a line to do: every action, whole-table assertion
+  // and the checkpoint, with nothing new to load or append. The lowest the ratio can go.
+  const nothingNew = await run([], false);
   const full = await run([], true);
   const newLines = incremental.loads.reduce((total, load) => total + load.rows, 0);
   const allLines = Number(full.run.actions.find((action) => action.name === `${DATASETS.dwh}.fact_sales`)?.rows ?? 0);
@@ -241,6 +267,7 @@ export async function runIncrementalBenchmark(options: IncrementalBenchmarkOptio
   line(`incremental run: load and run ${path.basename(last)}`, `${incremental.seconds.total.toFixed(2)} s  (${formatCount(newLines)} new lines; load ${incremental.seconds.load.toFixed(2)} s, run ${incremental.seconds.run.toFixed(2)} s)`);
   line("full rebuild of the same warehouse", `${full.seconds.total.toFixed(2)} s  (${formatCount(allLines)} lines; run ${full.seconds.run.toFixed(2)} s)`);
   line("ratio incremental / full rebuild", `${ratio.toFixed(2)}`);
+  line("a run with nothing new, after it", `${nothingNew.seconds.total.toFixed(2)} s  (ratio to the full rebuild ${(nothingNew.seconds.total / full.seconds.total).toFixed(2)})`);
   // Where an incremental run still spends its time: its costliest actions beside what each cost in
   // the full rebuild, so an action that rebuilds in full every run shows as a ratio near 1.
   const fullSeconds = new Map(full.run.actions.map((action) => [action.name, action.seconds]));
@@ -250,5 +277,5 @@ export async function runIncrementalBenchmark(options: IncrementalBenchmarkOptio
     const rebuilt = inFull === undefined ? "" : `  full ${inFull.toFixed(2).padStart(6)} s`;
     output.result(`  ${action.name.padEnd(70)} ${`${action.seconds.toFixed(2)} s`.padStart(8)}${rebuilt}`);
   }
-  return { incremental: incremental.seconds.total, full: full.seconds.total, ratio };
+  return { incremental: incremental.seconds.total, nothingNew: nothingNew.seconds.total, full: full.seconds.total, ratio };
 }

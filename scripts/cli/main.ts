@@ -215,6 +215,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
     .option("--incremental", "instead: time an incremental run of the source's last month against a full rebuild", false)
     .option("--repeat <n>", "floor/pipeline pairs to time; the ratio printed is their median", positiveInteger, 3)
     .option("--profile <dir>", "also write DuckDB's query profile of each action to DIR/<schema.name>.json (from a run of its own)")
+    .option("--minimum", "also time, in each pair, the least work the data contract asks, written by hand in DuckDB (a lower bound)", false)
     .action(async (options: BenchFlags) => setExitCode(await benchCommand(options, output)));
 
   return program;

@@ -35,5 +35,8 @@ describe("ecom bench --incremental", function () {
     const seconds = listed.map((action) => action.seconds);
     assert.deepEqual(seconds, [...seconds].sort((a, b) => b - a));
     assert.equal(figures.ratio, figures.incremental / figures.full);
+    // The run with nothing new is printed with its own ratio to the same full rebuild.
+    const nothingNew = output.lines.map((line) => /^a run with nothing new, after it +(.*)$/.exec(line)?.[1]).find((value) => value !== undefined);
+    assert.equal(nothingNew, `${figures.nothingNew.toFixed(2)} s  (ratio to the full rebuild ${(figures.nothingNew / figures.full).toFixed(2)})`);
   });
 });

@@ -12,6 +12,7 @@ export interface BenchFlags {
   incremental: boolean;
   repeat: number;
   profile?: string;
+  minimum: boolean;
 }
 
 /** `ecom bench`: time the pipeline against a floor, or an incremental month against a full rebuild. */
