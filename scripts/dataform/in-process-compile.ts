@@ -1,12 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import type { CompiledGraph } from "./compiled-graph";
+import { ProjectRequire } from "./project-require";
 
 /**
  * Compiles a Dataform project inside this process, the way the Dataform CLI's compile worker does
  * (@dataform/cli's worker_bundle.js, function `compile`): the project's own @dataform/core runs in a
- * vm2 NodeVM sandbox whose require passes every .js, .sqlx and .yaml file through core's `compiler`,
- * core's `main` gets a base64 CoreExecutionRequest listing the project's files, and its base64
+ * vm context whose require passes every .js, .sqlx and .yaml file through core's `compiler`
+ * (ProjectRequire: the worker's rules of loading, without vm2's instrumenting of every file), core's
+ * `main` gets a base64 CoreExecutionRequest listing the project's files, and its base64
  * CoreExecutionResponse is decoded into the CompiledGraph that `dataform compile --json` prints.
  *
  * Spawning the CLI costs two Node processes (the CLI, then its worker), each loading a 2 MB bundle,
@@ -21,14 +24,8 @@ export interface InProcessCompile {
   json: string;
 }
 
-interface NodeVmInstance {
-  run(code: string, filename: string): unknown;
-}
-type NodeVmClass = new (options: object) => NodeVmInstance;
-
 export function compileInProcess(projectDirectory: string, vars: Record<string, string>): InProcessCompile {
   // Required here, not at the top: only a compile needs them, and every other ecom command starts faster without.
-  const { NodeVM } = require("vm2") as { NodeVM: NodeVmClass };
   const { globSync } = require("glob") as typeof import("glob");
   const protobuf = require("protobufjs") as typeof import("protobufjs");
 
@@ -39,29 +36,14 @@ export function compileInProcess(projectDirectory: string, vars: Record<string, 
   if (!fs.existsSync(coreBundlePath)) throw new Error(`${projectDir} has no @dataform/core in its node_modules`);
   checkCoreMatchesCli(coreDir);
 
-  const indexFile = path.resolve(projectDir, "index.js");
   const fileStack: string[] = [];
   let coreCompiler: ((code: string, filePath: string) => string) | undefined;
-  const sandbox = new NodeVM({
-    wrapper: "none",
-    // The worker's hooks, which tell core which file is being evaluated when a stack trace cannot.
-    sandbox: {
-      __df_enter: (file: string) => fileStack.push(file),
-      __df_exit: () => fileStack.pop(),
-      __df_current: () => (fileStack.length > 0 ? fileStack[fileStack.length - 1] : null),
-    },
-    require: {
-      builtin: ["path"],
-      context: "sandbox",
-      external: true,
-      root: projectDir,
-      resolve: (moduleName: string, parentDirName: string) => path.join(parentDirName, path.relative(parentDirName, projectDir), moduleName),
-    },
-    sourceExtensions: ["js", "sql", "sqlx", "yaml", "yml"],
-    compiler: (code: string, filePath: string) => {
+  const files = new ProjectRequire(
+    projectDir,
+    (code, filePath) => {
       // The worker loads core a second time in another sandbox only to take its compiler, which
       // returns .js files unchanged; core's own bundle is the one file loaded before the compiler
-      // exists, so it passes as it is, and every later file goes through this sandbox's core.
+      // exists, so it passes as it is, and every later file goes through this core's compiler.
       const compiled = coreCompiler === undefined ? code : coreCompiler(code, filePath);
       return `
         __df_enter(${JSON.stringify(filePath)});
@@ -72,8 +54,15 @@ export function compileInProcess(projectDirectory: string, vars: Record<string, 
         }
       `;
     },
-  });
-  coreCompiler = sandbox.run('return require("@dataform/core").compiler', indexFile) as (code: string, filePath: string) => string;
+    // The worker's hooks, which tell core which file is being evaluated when a stack trace cannot.
+    {
+      __df_enter: (file: string) => fileStack.push(file),
+      __df_exit: () => fileStack.pop(),
+      __df_current: () => (fileStack.length > 0 ? fileStack[fileStack.length - 1] : null),
+    }
+  );
+  const core = () => files.require("@dataform/core", projectDir) as { compiler: (code: string, filePath: string) => string; main: (request: string) => unknown };
+  coreCompiler = core().compiler;
 
   const root = new protobuf.Root();
   // core.proto imports extension.proto and google/protobuf/struct.proto (bundled with protobufjs).
@@ -88,20 +77,13 @@ export function compileInProcess(projectDirectory: string, vars: Record<string, 
   const requestBytes = requestType.encode(requestType.create({ compile: { compileConfig } })).finish();
   const request = protobuf.util.base64.encode(requestBytes, 0, requestBytes.length);
 
-  const hasWorkflowSettings = fs.existsSync(path.join(projectDir, "workflow_settings.yaml"));
-  const hasDataformJson = fs.existsSync(path.join(projectDir, "dataform.json"));
-  const encoded = sandbox.run(
-    `
-      Object.defineProperty(global, '__dataform_current_file', {
-        configurable: true,
-        get: function() { return __df_current(); }
-      });
-      ${hasWorkflowSettings ? 'global.workflowSettingsYaml = require("./workflow_settings.yaml");' : ""}
-      ${hasDataformJson ? 'global.dataformJson = require("./dataform.json");' : ""}
-      return require("@dataform/core").main("${request}")
-    `,
-    indexFile
+  vm.runInContext(
+    `Object.defineProperty(global, '__dataform_current_file', { configurable: true, get: function() { return __df_current(); } });`,
+    files.context
   );
+  if (fs.existsSync(path.join(projectDir, "workflow_settings.yaml"))) files.context.workflowSettingsYaml = files.require("./workflow_settings.yaml", projectDir);
+  if (fs.existsSync(path.join(projectDir, "dataform.json"))) files.context.dataformJson = files.require("./dataform.json", projectDir);
+  const encoded = core().main(request);
   if (typeof encoded !== "string") throw new Error("@dataform/core's main returned no encoded response");
   const bytes = new Uint8Array(protobuf.util.base64.length(encoded));
   protobuf.util.base64.decode(encoded, bytes, 0);
