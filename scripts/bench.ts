@@ -8,6 +8,7 @@ import { timeContractMinimum, type ContractMinimum } from "./bench-minimum";
 import { compileProject } from "./dataform/compile";
 import { generateSampleCsv } from "./generate/sample-data";
 import { splitByMonth } from "./generate/split-by-month";
+import { sniffFile } from "./loader/file-kind";
 import { probeFile } from "./loader/file-probe";
 import { PROJECT_ROOT } from "./paths";
 import { runPipeline, type PhaseSeconds } from "./pipeline";
@@ -70,6 +71,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     }
   } else if (!fs.existsSync(source)) {
     throw new UsageError(`--source ${source}: no such file.`);
+  } else {
+    refuseNonCsv(source);
   }
   const probe = await probeFile(source); // also warms the page cache for both contenders
 
@@ -198,6 +201,13 @@ async function timePipeline(source: string, db: string, useCompileCache: boolean
   return { result: pipeline, peakRssMiB: peak / 2 ** 20 };
 }
 
+/** The floor is DuckDB's CSV reader, so the bench takes CSV files (plain or gzip) only. */
+function refuseNonCsv(source: string): void {
+  if (sniffFile(source) === "zip") {
+    throw new UsageError(`--source ${source} is a workbook or zip archive: the bench times CSV files (plain or gzip), because its floor is DuckDB reading a CSV. Save the sheet as CSV and bench on that.`);
+  }
+}
+
 function removeWarehouse(db: string): void {
   for (const file of [db, `${db}.wal`, `${db}.last-run.json`]) fs.rmSync(file, { force: true });
   fs.rmSync(`${db}.tmp`, { recursive: true, force: true });
@@ -240,6 +250,7 @@ export async function runIncrementalBenchmark(
 ): Promise<{ incremental: number; nothingNew: number; full: number; ratio: number }> {
   const { output } = options;
   if (!fs.existsSync(options.source)) throw new UsageError(`--source ${options.source}: no such file.`);
+  refuseNonCsv(options.source);
   const months = await splitByMonth(options.source, path.join(options.workDir, "months"));
   const last = months[months.length - 1];
   if (last === undefined || months.length < 2) throw new UsageError(`${options.source} spans ${months.length} month(s); an incremental benchmark needs two or more.`);
