@@ -1,10 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import retail = require("../includes/retail");
 import { mapHeader } from "./loader/csv-header";
 import type { FileProbe } from "./loader/file-probe";
 import { secondsSince, startTimer } from "./timing";
-import { DuckDbWarehouse, quoteString } from "./warehouse/duckdb";
+import { DuckDbWarehouse, quoteString, removeDatabaseFiles } from "./warehouse/duckdb";
 
 /** What the contract's least work took, and what it found. */
 export interface ContractMinimum {
@@ -27,10 +26,7 @@ export interface ContractMinimum {
  */
 export async function timeContractMinimum(source: string, probe: FileProbe, workDir: string): Promise<ContractMinimum> {
   const db = path.join(workDir, "minimum.duckdb");
-  const remove = () => {
-    for (const file of [db, `${db}.wal`]) fs.rmSync(file, { force: true });
-  };
-  remove();
+  removeDatabaseFiles(db);
   const columns = mapHeader(probe.headerLine, source);
   const started = startTimer();
   const steps: ContractMinimum["steps"] = [];
@@ -85,6 +81,6 @@ export async function timeContractMinimum(source: string, probe: FileProbe, work
   } finally {
     warehouse.close();
   }
-  remove();
+  removeDatabaseFiles(db);
   return { seconds, steps, lines, sharedKeys };
 }

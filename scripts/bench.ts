@@ -13,7 +13,7 @@ import { probeFile } from "./loader/file-probe";
 import { PROJECT_ROOT } from "./paths";
 import { runPipeline, type PhaseSeconds } from "./pipeline";
 import { secondsSince, startTimer } from "./timing";
-import { DuckDbWarehouse, quoteString } from "./warehouse/duckdb";
+import { DuckDbWarehouse, quoteString, removeDatabaseFiles } from "./warehouse/duckdb";
 
 export interface BenchmarkOptions {
   rows: number;
@@ -209,15 +209,14 @@ function refuseNonCsv(source: string): void {
 }
 
 function removeWarehouse(db: string): void {
-  for (const file of [db, `${db}.wal`, `${db}.last-run.json`]) fs.rmSync(file, { force: true });
-  fs.rmSync(`${db}.tmp`, { recursive: true, force: true });
+  removeDatabaseFiles(db);
+  fs.rmSync(`${db}.last-run.json`, { force: true });
 }
 
 /** DuckDB alone: the file into a table in a fresh database file, then one GROUP BY over it. */
 async function timeFloor(source: string, encoding: string, gzip: boolean, workDir: string): Promise<{ seconds: number }> {
   const db = path.join(workDir, "floor.duckdb");
-  fs.rmSync(db, { force: true });
-  fs.rmSync(`${db}.wal`, { force: true });
+  removeDatabaseFiles(db);
   const started = startTimer();
   const warehouse = await DuckDbWarehouse.open(db);
   try {
@@ -255,8 +254,7 @@ export async function runIncrementalBenchmark(
   const last = months[months.length - 1];
   if (last === undefined || months.length < 2) throw new UsageError(`${options.source} spans ${months.length} month(s); an incremental benchmark needs two or more.`);
   const db = path.join(options.workDir, "incremental.duckdb");
-  fs.rmSync(db, { force: true });
-  fs.rmSync(`${db}.wal`, { force: true });
+  removeDatabaseFiles(db);
   const quiet: Output = { result: () => undefined, info: () => undefined };
   const run = async (sources: string[], fullRefresh: boolean) => {
     const result = await runPipeline({ sources, db, projectDir: PROJECT_ROOT, vars: {}, fullRefresh, output: quiet });

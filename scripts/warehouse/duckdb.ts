@@ -284,3 +284,9 @@ export function toDuckDbSql(compiledSql: string, catalog: string): string {
     return schema === undefined ? quoteIdentifier(name) : qualifiedName(catalog, schema, name);
   });
 }
+
+/** Removes a DuckDB database file and what DuckDB keeps beside it: its write-ahead log and its spill folder (`<db>.tmp`). */
+export function removeDatabaseFiles(db: string): void {
+  for (const file of [db, `${db}.wal`]) fs.rmSync(file, { force: true });
+  fs.rmSync(`${db}.tmp`, { recursive: true, force: true });
+}
